@@ -1,0 +1,58 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+  name: "ConvKit",
+  platforms: [.macOS(.v13)],
+  products: [
+    .library(name: "ConvKit", targets: ["ConvKit"]),
+    .library(name: "ConvKitPNG", targets: ["ConvKitPNG"]),
+    .executable(name: "convkit", targets: ["convkit"]),
+  ],
+  targets: [
+    // MARK: - C interop
+
+    // libpng as installed by the system (Debian libpng-dev, Homebrew libpng).
+    .systemLibrary(
+      name: "CPNG",
+      pkgConfig: "libpng",
+      providers: [.apt(["libpng-dev"]), .brew(["libpng"])]
+    ),
+
+    // The only C code: owns setjmp around the full libpng API, so that libpng's
+    // longjmp on error never crosses a Swift frame.
+    .target(name: "CPNGBridge", dependencies: ["CPNG"]),
+
+    // MARK: - Libraries
+
+    // Tensors, convolution, kernels and gradients. Pure Swift, no libpng.
+    .target(name: "ConvKit"),
+
+    // PNG files to ConvKit tensors and back; the only Swift code that calls libpng.
+    .target(name: "ConvKitPNG", dependencies: ["ConvKit", "CPNGBridge"]),
+
+    // MARK: - Command line
+
+    .target(name: "ConvKitCLI", dependencies: ["ConvKit", "ConvKitPNG"]),
+    .executableTarget(name: "convkit", dependencies: ["ConvKitCLI"]),
+
+    // MARK: - Tests
+
+    .testTarget(
+      name: "ConvKitTests",
+      dependencies: ["ConvKit"],
+      resources: [.copy("Fixtures")]
+    ),
+    .testTarget(
+      name: "ConvKitPNGTests",
+      dependencies: ["ConvKitPNG"],
+      resources: [.copy("Fixtures")]
+    ),
+    .testTarget(
+      name: "ConvKitCLITests",
+      dependencies: ["ConvKit", "ConvKitPNG", "ConvKitCLI", "convkit"],
+      resources: [.copy("Fixtures")]
+    ),
+  ],
+  swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,241 @@
+// Decoding a PNG held in memory with the full libpng read API.
+
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ckpng_internal.h"
+
+/// The compressed bytes and how far libpng has read them.
+typedef struct ckpng_source {
+  const uint8_t *data;
+  size_t size;
+  size_t offset;
+} ckpng_source;
+
+/// Which colour-space chunks appear before the first IDAT.
+typedef struct ckpng_chunks_seen {
+  int srgb;
+  int gamma;
+  int chromaticities;
+  int icc_profile;
+} ckpng_chunks_seen;
+
+/// What must be released if libpng longjmps. Lives on the heap so that the
+/// pointer to it does not change after setjmp.
+typedef struct ckpng_read_state {
+  ckpng_source source;
+  png_bytep *rows;
+} ckpng_read_state;
+
+/// libpng's read callback: hands out the next `length` bytes of the source.
+static void ckpng_read_data(png_structp png, png_bytep destination, size_t length) {
+  ckpng_source *source = png_get_io_ptr(png);
+  if (length > source->size - source->offset) {
+    png_error(png, "unexpected end of file");
+  }
+
+  memcpy(destination, source->data + source->offset, length);
+  source->offset += length;
+}
+
+/// Reads a big-endian 32-bit value.
+static uint32_t ckpng_read_u32(const uint8_t *bytes) {
+  return (uint32_t)bytes[0] << 24 | (uint32_t)bytes[1] << 16 | (uint32_t)bytes[2] << 8 |
+         (uint32_t)bytes[3];
+}
+
+/// Lists the colour-space chunks before the first IDAT.
+///
+/// libpng derives gAMA and cHRM values from an sRGB chunk and reports them as
+/// if they were in the file; this walk tells which chunks really are.
+static ckpng_chunks_seen ckpng_scan_chunks(const uint8_t *data, size_t size) {
+  ckpng_chunks_seen seen = {0, 0, 0, 0};
+  size_t offset = 8;
+
+  while (size >= 12 && offset <= size - 12) {
+    uint32_t length = ckpng_read_u32(data + offset);
+    const uint8_t *type = data + offset + 4;
+    if (memcmp(type, "IDAT", 4) == 0) {
+      break;
+    }
+
+    seen.srgb |= memcmp(type, "sRGB", 4) == 0;
+    seen.gamma |= memcmp(type, "gAMA", 4) == 0;
+    seen.chromaticities |= memcmp(type, "cHRM", 4) == 0;
+    seen.icc_profile |= memcmp(type, "iCCP", 4) == 0;
+
+    if (length > size - offset - 12) {
+      break;
+    }
+    offset += 12 + (size_t)length;
+  }
+  return seen;
+}
+
+/// Asks libpng for the expansions that keep stored values: palette to RGB(A),
+/// low-bit gray to 8 bits, tRNS to alpha, and deinterlacing.
+static void ckpng_set_transforms(png_structp png, png_infop info) {
+  int color_type = png_get_color_type(png, info);
+  int bit_depth = png_get_bit_depth(png, info);
+
+  if (color_type == PNG_COLOR_TYPE_PALETTE) {
+    png_set_palette_to_rgb(png);
+  }
+  if (color_type == PNG_COLOR_TYPE_GRAY && bit_depth < 8) {
+    png_set_expand_gray_1_2_4_to_8(png);
+  }
+  if (png_get_valid(png, info, PNG_INFO_tRNS)) {
+    png_set_tRNS_to_alpha(png);
+  }
+  png_set_interlace_handling(png);
+  png_read_update_info(png, info);
+}
+
+/// Copies the accepted colour-space chunks that are really in the file.
+static void ckpng_read_color_space(
+  png_structp png, png_infop info, ckpng_chunks_seen seen, ckpng_color_space *out) {
+  int intent = 0;
+  if (seen.srgb && png_get_sRGB(png, info, &intent)) {
+    out->has_srgb = 1;
+    out->srgb_intent = intent;
+  }
+
+  png_fixed_point gamma = 0;
+  if (seen.gamma && png_get_gAMA_fixed(png, info, &gamma)) {
+    out->has_gamma = 1;
+    out->gamma = gamma;
+  }
+
+  png_fixed_point *c = out->chromaticities;
+  if (seen.chromaticities &&
+      png_get_cHRM_fixed(png, info, &c[0], &c[1], &c[2], &c[3], &c[4], &c[5], &c[6], &c[7])) {
+    out->has_chromaticities = 1;
+  }
+
+  png_charp name = NULL;
+  int compression = 0;
+  png_bytep profile = NULL;
+  png_uint_32 length = 0;
+  if (seen.icc_profile && png_get_iCCP(png, info, &name, &compression, &profile, &length)) {
+    char *name_copy = malloc(strlen(name) + 1);
+    uint8_t *profile_copy = malloc(length > 0 ? length : 1);
+    if (name_copy == NULL || profile_copy == NULL) {
+      free(name_copy);
+      free(profile_copy);
+      png_error(png, "out of memory");
+    }
+    strcpy(name_copy, name);
+    memcpy(profile_copy, profile, length);
+    out->has_icc_profile = 1;
+    out->icc_name = name_copy;
+    out->icc_profile = profile_copy;
+    out->icc_profile_length = length;
+  }
+}
+
+/// Allocates the pixel buffer and the row pointers into it.
+static void ckpng_allocate_rows(
+  png_structp png, png_infop info, ckpng_decoded *out, ckpng_read_state *state) {
+  size_t width = out->width;
+  size_t height = out->height;
+  size_t row_bytes = png_get_rowbytes(png, info);
+  size_t expected = width * (size_t)out->channels * (size_t)(out->bit_depth / 8);
+  if (row_bytes != expected) {
+    png_error(png, "unexpected row size after expansion");
+  }
+  if (height > SIZE_MAX / row_bytes || height > SIZE_MAX / sizeof(png_bytep)) {
+    png_error(png, "image too large for memory");
+  }
+
+  out->pixels = malloc(row_bytes * height);
+  state->rows = malloc(sizeof(png_bytep) * height);
+  if (out->pixels == NULL || state->rows == NULL) {
+    png_error(png, "out of memory");
+  }
+  out->pixels_size = row_bytes * height;
+
+  for (size_t y = 0; y < height; y++) {
+    state->rows[y] = out->pixels + y * row_bytes;
+  }
+}
+
+/// Runs the whole read sequence; any libpng error longjmps out of it.
+static void ckpng_read(
+  png_structp png, png_infop info, ckpng_read_state *state, ckpng_decoded *out) {
+  png_set_read_fn(png, &state->source, ckpng_read_data);
+  png_set_user_limits(png, PNG_UINT_31_MAX, PNG_UINT_31_MAX);
+
+  // An ICC profile that matches a known sRGB profile would otherwise make
+  // libpng report sRGB, gAMA and cHRM values; ckpng_encode skips it too.
+  png_set_option(png, PNG_SKIP_sRGB_CHECK_PROFILE, PNG_OPTION_ON);
+  png_read_info(png, info);
+
+  out->width = png_get_image_width(png, info);
+  out->height = png_get_image_height(png, info);
+  out->source_color_type = png_get_color_type(png, info);
+  out->source_bit_depth = png_get_bit_depth(png, info);
+  out->interlaced = png_get_interlace_type(png, info) != PNG_INTERLACE_NONE;
+
+  ckpng_set_transforms(png, info);
+  out->channels = png_get_channels(png, info);
+  out->bit_depth = png_get_bit_depth(png, info);
+  if (out->channels < 1 || out->channels > 4 || (out->bit_depth != 8 && out->bit_depth != 16)) {
+    png_error(png, "unexpected layout after expansion");
+  }
+
+  ckpng_allocate_rows(png, info, out, state);
+  png_read_image(png, state->rows);
+  png_read_end(png, NULL);
+
+  ckpng_chunks_seen seen = ckpng_scan_chunks(state->source.data, state->source.size);
+  ckpng_read_color_space(png, info, seen, &out->color_space);
+}
+
+ckpng_status ckpng_decode(
+  const uint8_t *data, size_t size, ckpng_decoded *out, char *message, size_t message_capacity) {
+  ckpng_message error = {message, message_capacity, {0}};
+  ckpng_message_set(&error, "");
+  memset(out, 0, sizeof *out);
+  if (data == NULL && size > 0) {
+    ckpng_message_set(&error, "no data");
+    return CKPNG_INVALID_ARGUMENT;
+  }
+
+  ckpng_read_state *state = calloc(1, sizeof *state);
+  png_structp png =
+    png_create_read_struct(PNG_LIBPNG_VER_STRING, &error, ckpng_on_error, ckpng_on_warning);
+  png_infop info = png != NULL ? png_create_info_struct(png) : NULL;
+  if (state == NULL || png == NULL || info == NULL) {
+    png_destroy_read_struct(png != NULL ? &png : NULL, info != NULL ? &info : NULL, NULL);
+    free(state);
+    ckpng_message_set(&error, "out of memory");
+    return CKPNG_FAILED;
+  }
+  state->source = (ckpng_source){data, size, 0};
+
+  // No local of this frame that is used after a longjmp changes after the
+  // setjmp: what must be released lives in *state and *out.
+  if (setjmp(png_jmpbuf(png))) {
+    png_destroy_read_struct(&png, &info, NULL);
+    free(state->rows);
+    free(state);
+    ckpng_decoded_free(out);
+    return CKPNG_FAILED;
+  }
+
+  ckpng_read(png, info, state, out);
+
+  png_destroy_read_struct(&png, &info, NULL);
+  free(state->rows);
+  free(state);
+  return CKPNG_OK;
+}
+
+void ckpng_decoded_free(ckpng_decoded *decoded) {
+  free(decoded->pixels);
+  free((void *)decoded->color_space.icc_name);
+  free((void *)decoded->color_space.icc_profile);
+  memset(decoded, 0, sizeof *decoded);
+}

@@ -1,0 +1,151 @@
+// CPNGBridge: the only code that calls libpng.
+//
+// libpng reports errors by calling longjmp. A longjmp must never cross a Swift
+// frame, so every entry point here sets up its own setjmp, runs the whole libpng
+// call sequence, and returns a status code with libpng's message copied into a
+// buffer that the caller owns. Only ConvKitPNG's LibPNG.swift calls these.
+//
+// The full libpng API is used, not the simplified png_image API: that one
+// gamma-linearises 16-bit data and premultiplies alpha, so it cannot keep the
+// stored sample values.
+//
+// Samples are interleaved ([height][width][channels]); 16-bit samples are
+// big-endian, as in the PNG stream, so no byte swapping happens in C.
+
+#ifndef CPNGBRIDGE_H
+#define CPNGBRIDGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// The size that message buffers must have; longer messages are cut.
+enum { CKPNG_MESSAGE_CAPACITY = 256 };
+
+/// The status that every entry point returns.
+typedef enum ckpng_status {
+  /// Success; the message buffer is left empty.
+  CKPNG_OK = 0,
+  /// libpng reported an error (or the data ended early); see the message.
+  CKPNG_FAILED = 1,
+  /// The arguments are out of range; see the message.
+  CKPNG_INVALID_ARGUMENT = 2,
+} ckpng_status;
+
+/// The colour-space chunks of a PNG: sRGB, gAMA, cHRM and iCCP.
+///
+/// When decoding, a `has_` flag is set only if the chunk is in the file and
+/// libpng accepted it (libpng itself would also report gAMA and cHRM values
+/// derived from an sRGB chunk). When encoding, each chunk whose flag is set is
+/// written, except sRGB when there is an ICC profile.
+typedef struct ckpng_color_space {
+  /// Whether there is an sRGB chunk.
+  int has_srgb;
+  /// The sRGB rendering intent, 0...3.
+  int srgb_intent;
+  /// Whether there is a gAMA chunk.
+  int has_gamma;
+  /// The gAMA value, times 100000 (45455 means 1/2.2).
+  int32_t gamma;
+  /// Whether there is a cHRM chunk.
+  int has_chromaticities;
+  /// White x, y, red x, y, green x, y, blue x, y, each times 100000.
+  int32_t chromaticities[8];
+  /// Whether there is an iCCP chunk.
+  int has_icc_profile;
+  /// The profile name, NUL-terminated Latin-1 (1 to 79 bytes).
+  const char *icc_name;
+  /// The uncompressed ICC profile.
+  const uint8_t *icc_profile;
+  /// The number of bytes in `icc_profile`.
+  uint32_t icc_profile_length;
+} ckpng_color_space;
+
+/// A decoded image; release it with `ckpng_decoded_free`.
+typedef struct ckpng_decoded {
+  /// The width in pixels.
+  uint32_t width;
+  /// The height in pixels.
+  uint32_t height;
+  /// The decoded channels: 1 gray, 2 gray+alpha, 3 RGB, 4 RGBA.
+  int channels;
+  /// The decoded sample depth: 8 or 16.
+  int bit_depth;
+  /// The colour type in the file's IHDR (0, 2, 3, 4 or 6).
+  int source_color_type;
+  /// The bit depth in the file's IHDR (1, 2, 4, 8 or 16).
+  int source_bit_depth;
+  /// Whether the file is Adam7 interlaced.
+  int interlaced;
+  /// The colour-space chunks of the file; the ICC fields are owned here.
+  ckpng_color_space color_space;
+  /// The samples: height * width * channels * bit_depth / 8 bytes.
+  uint8_t *pixels;
+  /// The number of bytes in `pixels`.
+  size_t pixels_size;
+} ckpng_decoded;
+
+/// What to encode.
+typedef struct ckpng_encode_options {
+  /// The width in pixels, 1...2^31-1.
+  uint32_t width;
+  /// The height in pixels, 1...2^31-1.
+  uint32_t height;
+  /// 1 gray, 2 gray+alpha, 3 RGB, 4 RGBA.
+  int channels;
+  /// 8 or 16.
+  int bit_depth;
+  /// The zlib level, 0...9.
+  int compression_level;
+  /// The colour-space chunks to write; the pointers are borrowed.
+  ckpng_color_space color_space;
+} ckpng_encode_options;
+
+/// A growable byte buffer; release it with `ckpng_buffer_free`.
+typedef struct ckpng_buffer {
+  /// The bytes, or NULL when nothing was written.
+  uint8_t *bytes;
+  /// The number of bytes written.
+  size_t count;
+  /// The number of bytes allocated.
+  size_t capacity;
+} ckpng_buffer;
+
+/// Decodes a whole PNG from memory, keeping the stored sample values.
+///
+/// Palette images become RGB (or RGBA with a tRNS chunk), gray images of 1, 2
+/// or 4 bits become 8-bit, and a tRNS chunk on gray or RGB becomes an alpha
+/// channel. No gamma, sRGB, sBIT or premultiplication change the samples; 16-bit
+/// samples stay 16-bit (big-endian). Interlaced images are deinterlaced.
+///
+/// On success returns CKPNG_OK and fills `out`, which the caller must release
+/// with `ckpng_decoded_free`. On failure returns another status, leaves `out`
+/// empty (nothing to release) and writes a NUL-terminated message of at most
+/// `message_capacity` bytes to `message`.
+ckpng_status ckpng_decode(
+  const uint8_t *data, size_t size, ckpng_decoded *out, char *message, size_t message_capacity);
+
+/// Releases what `ckpng_decode` allocated and empties `decoded`.
+void ckpng_decoded_free(ckpng_decoded *decoded);
+
+/// Encodes interleaved samples as a non-interlaced PNG into memory.
+///
+/// `pixels` holds height * width * channels * bit_depth / 8 bytes, 16-bit
+/// samples big-endian. On success returns CKPNG_OK and fills `out`, which the
+/// caller must release with `ckpng_buffer_free`. On failure returns another
+/// status, leaves `out` empty and writes a message as `ckpng_decode` does.
+ckpng_status ckpng_encode(
+  const ckpng_encode_options *options, const uint8_t *pixels, size_t pixels_size,
+  ckpng_buffer *out, char *message, size_t message_capacity);
+
+/// Releases the bytes of `buffer` and empties it.
+void ckpng_buffer_free(ckpng_buffer *buffer);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif  // CPNGBRIDGE_H
