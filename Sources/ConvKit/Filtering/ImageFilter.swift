@@ -1,0 +1,108 @@
+/// Filters an image tensor `[C, H, W]` with values in [0, 1], handling alpha.
+///
+/// The alpha rule, when `hasAlpha` is true and the last channel is alpha:
+/// - a smoothing filter (every weight zero or positive, as in blurs) runs on colour
+///   premultiplied by alpha and on alpha itself, then divides by the filtered alpha. A
+///   transparent pixel then adds nothing to its neighbours, so no dark halo appears;
+/// - any other filter (edges, sharpen, custom kernels with negative weights) runs on the
+///   colour channels as stored and copies alpha unchanged, so alpha never turns into edges.
+public struct ImageFilter: Sendable {
+  /// The filter applied to the colour channels.
+  public var filter: Filter
+
+  /// The border rule for samples outside the image.
+  public var border: BorderMode
+
+  /// How results are brought into [0, 1].
+  public var mapping: OutputMapping
+
+  public init(filter: Filter, border: BorderMode = .reflect101, mapping: OutputMapping = .clamp) {
+    self.filter = filter
+    self.border = border
+    self.mapping = mapping
+  }
+
+  /// Returns the filtered image, with as many channels as the filter produces plus alpha.
+  ///
+  /// - Throws: `ConvolutionError` when the image's colour channels do not fit the filter.
+  public func apply(to image: Tensor, hasAlpha: Bool) throws(ConvolutionError) -> Tensor {
+    precondition(image.rank == 3, "an image tensor is [channels, height, width], got \(image.shape)")
+    let channels = image.shape[0]
+    guard hasAlpha, channels >= 2 else {
+      return mapped(try filter.apply(to: image, border: border))
+    }
+
+    let (colour, alpha) = Self.split(image)
+    if filter.isSmoothing {
+      return try applyPremultiplied(colour: colour, alpha: alpha)
+    }
+    let filtered = mapped(try filter.apply(to: colour, border: border))
+    return Self.join(filtered, alpha)
+  }
+
+  private func applyPremultiplied(colour: Tensor, alpha: Tensor) throws(ConvolutionError) -> Tensor {
+    let plane = alpha.count
+    var premultiplied = colour
+    for index in premultiplied.scalars.indices {
+      premultiplied.scalars[index] *= alpha.scalars[index % plane]
+    }
+
+    let filteredColour = try filter.apply(to: premultiplied, border: border)
+    let filteredAlpha = try Filter.kernel(Self.smoothingKernel(of: filter), bias: 0)
+      .apply(to: alpha, border: border)
+
+    var straight = filteredColour
+    for index in straight.scalars.indices {
+      let a = filteredAlpha.scalars[index % plane]
+      straight.scalars[index] = a > 0 ? straight.scalars[index] / a : 0
+    }
+    return Self.join(mapped(straight), Tensor(
+      shape: filteredAlpha.shape, scalars: OutputMapping.clamp.apply(to: filteredAlpha.scalars)))
+  }
+
+  /// The kernel that blurs alpha for a smoothing filter: the filter's own kernel, or the
+  /// mean of its per-channel kernels.
+  private static func smoothingKernel(of filter: Filter) -> Kernel {
+    switch filter {
+    case .kernel(let kernel, _):
+      return kernel
+    case .depthwise(let kernels, _):
+      let sum = kernels.dropFirst().reduce(kernels[0].values) { total, kernel in
+        zip(total, kernel.values).map(+)
+      }
+      let mean = sum.map { $0 / Float(kernels.count) }
+      return try! Kernel(rows: kernels[0].rows, columns: kernels[0].columns, values: mean)
+    case .full(let weight, _):
+      let taps = weight.shape[2] * weight.shape[3]
+      let kernels = weight.count / taps
+      var mean = [Float](repeating: 0, count: taps)
+      for index in weight.scalars.indices {
+        mean[index % taps] += weight.scalars[index] / Float(kernels) * Float(weight.shape[1])
+      }
+      return try! Kernel(rows: weight.shape[2], columns: weight.shape[3], values: mean)
+    case .gradientMagnitude:
+      return .identity
+    }
+  }
+
+  private func mapped(_ tensor: Tensor) -> Tensor {
+    Tensor(shape: tensor.shape, scalars: mapping.apply(to: tensor.scalars))
+  }
+
+  private static func split(_ image: Tensor) -> (colour: Tensor, alpha: Tensor) {
+    let plane = image.shape[1] * image.shape[2]
+    let colourCount = image.count - plane
+    let colour = Tensor(
+      shape: [image.shape[0] - 1, image.shape[1], image.shape[2]],
+      scalars: Array(image.scalars[..<colourCount]))
+    let alpha = Tensor(
+      shape: [1, image.shape[1], image.shape[2]], scalars: Array(image.scalars[colourCount...]))
+    return (colour, alpha)
+  }
+
+  private static func join(_ colour: Tensor, _ alpha: Tensor) -> Tensor {
+    Tensor(
+      shape: [colour.shape[0] + 1, colour.shape[1], colour.shape[2]],
+      scalars: colour.scalars + alpha.scalars)
+  }
+}
