@@ -1,0 +1,146 @@
+import ConvKit
+import ConvKitPNG
+import Foundation
+
+/// `convkit filter`: filters PNG images with a named, inline or file kernel.
+struct FilterCommand: Command {
+  static let name = "filter"
+  static let abstract = "Filter PNG images with a named or custom kernel."
+  static let usage = "filter INPUT.png... -o OUTPUT (--kernel NAME | --matrix M | --kernel-file F)"
+  static let discussion = """
+    Kernels are cross-correlated with each colour channel (the kernel is not flipped),
+    with output as large as the input. 'convkit kernels' lists the named kernels.
+    Examples:
+      convkit filter photo.png --kernel sobel -o edges.png
+      convkit filter photo.png --kernel gaussian --sigma 2 -o blur.png
+      convkit filter photo.png --matrix "1 2 1; 2 4 2; 1 2 1" --normalize -o blur.png
+      convkit filter a.png b.png --kernel sharpen -o out/
+
+    Alpha: blurs (kernels with no negative weight) run on premultiplied colour and blur
+    alpha too, so transparent pixels leave no dark halo; every other kernel filters colour
+    as stored and keeps alpha unchanged.
+
+    Signed results are mapped into the stored range by --output: clamp cuts values to
+    [0, 1]; abs takes the absolute value first; offset adds 0.5 (mid-grey) first;
+    normalize stretches the smallest value to 0 and the largest to 1. The default is abs
+    for derivatives (sobel-x, laplacian...) and clamp for everything else.
+
+    Border modes: constant (zeros; constant:V for value V), replicate (aaa|abcd),
+    reflect101 (dcb|abcd, the default, OpenCV's default), symmetric (cba|abcd), wrap.
+
+    Use - as INPUT to read standard input and -o - to write standard output. With several
+    inputs, OUTPUT is a folder ending in '/', and each output keeps its input's file name.
+    Output keeps the input's colour type and bit depth (1-, 2- and 4-bit gray and palette
+    images are written as 8-bit) and its sRGB, gAMA, cHRM and iCCP chunks.
+    """
+  static let options: [OptionSpec] = [
+    OptionSpec("output-file", short: "o", value: "PATH", help: "Output file, folder ending in '/', or - for standard output."),
+    OptionSpec("kernel", short: "k", value: "NAME", help: "Named kernel (see 'convkit kernels'), e.g. sobel, gaussian, box."),
+    OptionSpec("size", value: "N", help: "Kernel size in pixels for box, gaussian and unsharp."),
+    OptionSpec("sigma", value: "S", help: "Gaussian standard deviation in pixels for gaussian and unsharp (default 1)."),
+    OptionSpec("amount", value: "A", help: "Unsharp-mask strength (default 1)."),
+    OptionSpec("matrix", short: "m", value: "M", help: "Custom kernel: rows split by ';', weights by ',' or spaces."),
+    OptionSpec("kernel-file", short: "f", value: "FILE", help: "Custom kernel from a text file of rows or a JSON kernel file."),
+    OptionSpec("divisor", value: "D", help: "Divide every custom weight by D."),
+    OptionSpec("normalize", help: "Scale custom weights to sum to 1."),
+    OptionSpec("border", short: "b", value: "MODE", help: "Border mode: constant, constant:V, replicate, reflect101 (default), symmetric, wrap."),
+    OptionSpec("output", value: "MAP", help: "Range mapping of results: clamp, abs, offset, normalize."),
+    OptionSpec("depth", value: "BITS", help: "Output bit depth, 8 or 16 (default: the input's)."),
+    OptionSpec("force", help: "Allow the output to overwrite an input file."),
+    OptionSpec("verbose", short: "v", help: "Print each file, its size and the time taken to standard error."),
+  ]
+
+  let inputs: [String]
+  let output: String
+  let filter: ImageFilter
+  let depth: Int?
+  let force: Bool
+  let verbose: Bool
+
+  init(_ arguments: ParsedArguments) throws(UsageError) {
+    inputs = arguments.positionals
+    guard !inputs.isEmpty else {
+      throw UsageError("missing input file; give one or more PNG files, or - for standard input")
+    }
+    guard let output = arguments.value("output-file") else {
+      throw UsageError("missing output; give -o OUTPUT.png (or -o FOLDER/ for several inputs)")
+    }
+    self.output = output
+    let selection = try KernelSelection(arguments)
+    let mapping = try arguments.choice("output", from: OutputMapping.allCases.map(\.rawValue))
+    let border = try Self.border(arguments.value("border")) ?? selection.border ?? .reflect101
+    filter = ImageFilter(
+      filter: selection.filter, border: border,
+      mapping: mapping.flatMap(OutputMapping.init(rawValue:)) ?? selection.defaultMapping)
+    depth = try arguments.choice("depth", from: ["8", "16"]).flatMap { Int($0) }
+    force = arguments.flag("force")
+    verbose = arguments.flag("verbose")
+  }
+
+  func run() throws {
+    let jobs = try OutputPlan(inputs: inputs, output: output, force: force).jobs
+    var failures = 0
+    for job in jobs {
+      do {
+        try process(job)
+      } catch {
+        printError("convkit filter: error: \(error)")
+        failures += 1
+      }
+    }
+    if failures > 0 {
+      throw CommandFailure(status: ExitStatus.failure)
+    }
+  }
+
+  private func process(_ job: OutputPlan.Job) throws {
+    let start = Date()
+    let image = try InputReader.readImage(job.input)
+    let pixels: Tensor
+    do {
+      pixels = try filter.apply(to: image.pixels, hasAlpha: image.layout.hasAlpha)
+    } catch {
+      throw FilterFailure(input: job.input, reason: "\(error)")
+    }
+
+    guard let layout = Self.layout(channels: pixels.shape[0], hasAlpha: image.layout.hasAlpha) else {
+      throw FilterFailure(input: job.input, reason: "the kernel produces \(pixels.shape[0]) channels; PNG stores 1 to 4")
+    }
+    let result = PNGImage(
+      pixels: pixels, layout: layout, bitDepth: depth ?? image.bitDepth, colorSpace: image.colorSpace)
+    try OutputWriter.write(result, to: job.output)
+
+    if verbose {
+      let seconds = Date().timeIntervalSince(start)
+      printError(
+        "\(job.input) -> \(job.output): \(pixels.shape[2])x\(pixels.shape[1]) \(layout), "
+          + "\(result.bitDepth)-bit, \(String(format: "%.3f", seconds)) s")
+    }
+  }
+
+  private static func layout(channels: Int, hasAlpha: Bool) -> PNGColorLayout? {
+    guard let layout = PNGColorLayout(channelCount: channels), layout.hasAlpha == hasAlpha || channels > 4 else {
+      return hasAlpha ? nil : PNGColorLayout(channelCount: channels)
+    }
+    return layout
+  }
+
+  static func border(_ name: String?) throws(UsageError) -> BorderMode? {
+    guard let name else { return nil }
+    guard let border = BorderMode(name: name) else {
+      let hint = Suggestion.closest(to: name, among: BorderMode.names).map { " (did you mean '\($0)'?)" } ?? ""
+      throw .invalidValue(
+        "border", name,
+        expected: "one of \(BorderMode.names.joined(separator: ", ")) or constant:VALUE\(hint)")
+    }
+    return border
+  }
+}
+
+/// A failure to filter one input, named by its path.
+struct FilterFailure: Error, CustomStringConvertible {
+  let input: String
+  let reason: String
+
+  var description: String { "cannot filter '\(input)': \(reason)" }
+}

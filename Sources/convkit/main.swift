@@ -1,0 +1,4 @@
+import ConvKitCLI
+import Foundation
+
+exit(ConvKitCLI.main(Array(CommandLine.arguments.dropFirst())))
