@@ -11,6 +11,8 @@ public enum ConvKitCLI {
     [
       Subcommand(FilterCommand.self),
       Subcommand(KernelsCommand.self),
+      Subcommand(ShapeCommand.self),
+      Subcommand(Filter1DCommand.self),
     ]
   }
 

@@ -67,6 +67,16 @@ extension Kernel {
   ///   - size: an odd size; `nil` means `gaussianSize(sigma:)`.
   /// - Throws: `KernelError.invalidParameter` for a sigma or size out of range.
   public static func gaussian(sigma: Double, size: Int? = nil) throws(KernelError) -> Kernel {
+    let profile = try gaussianRow(sigma: sigma, size: size).values.map(Double.init)
+    let values = profile.flatMap { row in profile.map { Float(row * $0) } }
+    return try Kernel(rows: profile.count, columns: profile.count, values: values)
+  }
+
+  /// Returns the 1D Gaussian as a one-row kernel, normalised so the weights sum to 1: the
+  /// kernel OpenCV's `getGaussianKernel(size, sigma)` returns.
+  ///
+  /// - Throws: `KernelError.invalidParameter` for a sigma or size out of range.
+  public static func gaussianRow(sigma: Double, size: Int? = nil) throws(KernelError) -> Kernel {
     guard sigma > 0, sigma.isFinite, gaussianSize(sigma: sigma) <= maximumSide || size != nil
     else {
       throw .invalidParameter(
@@ -79,10 +89,8 @@ extension Kernel {
         kernel: "gaussian", name: "size", value: "\(size)",
         expected: "an odd integer from 1 to \(maximumSide)")
     }
-
     let profile = gaussianProfile(sigma: sigma, size: size)
-    let values = profile.flatMap { row in profile.map { Float(row * $0) } }
-    return try Kernel(rows: size, columns: size, values: values)
+    return try Kernel(rows: 1, columns: size, values: profile.map { Float($0) })
   }
 
   /// Returns unsharp masking: `(1 + amount) · identity - amount · gaussian(sigma)`, which

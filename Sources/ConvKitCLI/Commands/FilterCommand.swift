@@ -28,6 +28,11 @@ struct FilterCommand: Command {
     Border modes: constant (zeros; constant:V for value V), replicate (aaa|abcd),
     reflect101 (dcb|abcd, the default, OpenCV's default), symmetric (cba|abcd), wrap.
 
+    Volumes: with --volume, the inputs are the slices of one volume in name order (or
+    one folder, whose PNG files are the slices), and --kernel is gaussian3d (--sigma,
+    --size), sobel3d or box3d (--size). The filtered slices get the same names in the
+    output folder: convkit filter --volume scan/ --kernel gaussian3d --sigma 2 -o out/
+
     Use - as INPUT to read standard input and -o - to write standard output. With several
     inputs, OUTPUT is a folder ending in '/', and each output keeps its input's file name.
     Output keeps the input's colour type and bit depth (1-, 2- and 4-bit gray and palette
@@ -48,81 +53,30 @@ struct FilterCommand: Command {
     OptionSpec("depth", value: "BITS", help: "Output bit depth, 8 or 16 (default: the input's)."),
     OptionSpec("force", help: "Allow the output to overwrite an input file."),
     OptionSpec("verbose", short: "v", help: "Print each file, its size and the time taken to standard error."),
+    OptionSpec("volume", help: "Treat the inputs (PNG slices, or one folder of them) as one volume for a 3D kernel: gaussian3d, sobel3d, box3d."),
   ]
 
-  let inputs: [String]
-  let output: String
-  let filter: ImageFilter
-  let depth: Int?
-  let force: Bool
-  let verbose: Bool
+  let mode: Mode
+
+  /// What `convkit filter` filters: separate images, or one volume made of slices.
+  enum Mode {
+    case images(ImageFiltering)
+    case volume(VolumeFiltering)
+  }
 
   init(_ arguments: ParsedArguments) throws(UsageError) {
-    inputs = arguments.positionals
-    guard !inputs.isEmpty else {
-      throw UsageError("missing input file; give one or more PNG files, or - for standard input")
+    if arguments.flag("volume") {
+      mode = .volume(try VolumeFiltering(arguments))
+    } else {
+      mode = .images(try ImageFiltering(arguments))
     }
-    guard let output = arguments.value("output-file") else {
-      throw UsageError("missing output; give -o OUTPUT.png (or -o FOLDER/ for several inputs)")
-    }
-    self.output = output
-    let selection = try KernelSelection(arguments)
-    let mapping = try arguments.choice("output", from: OutputMapping.allCases.map(\.rawValue))
-    let border = try Self.border(arguments.value("border")) ?? selection.border ?? .reflect101
-    filter = ImageFilter(
-      filter: selection.filter, border: border,
-      mapping: mapping.flatMap(OutputMapping.init(rawValue:)) ?? selection.defaultMapping)
-    depth = try arguments.choice("depth", from: ["8", "16"]).flatMap { Int($0) }
-    force = arguments.flag("force")
-    verbose = arguments.flag("verbose")
   }
 
   func run() throws {
-    let jobs = try OutputPlan(inputs: inputs, output: output, force: force).jobs
-    var failures = 0
-    for job in jobs {
-      do {
-        try process(job)
-      } catch {
-        printError("convkit filter: error: \(error)")
-        failures += 1
-      }
+    switch mode {
+    case .images(let images): try images.run()
+    case .volume(let volume): try volume.run()
     }
-    if failures > 0 {
-      throw CommandFailure(status: ExitStatus.failure)
-    }
-  }
-
-  private func process(_ job: OutputPlan.Job) throws {
-    let start = Date()
-    let image = try InputReader.readImage(job.input)
-    let pixels: Tensor
-    do {
-      pixels = try filter.apply(to: image.pixels, hasAlpha: image.layout.hasAlpha)
-    } catch {
-      throw FilterFailure(input: job.input, reason: "\(error)")
-    }
-
-    guard let layout = Self.layout(channels: pixels.shape[0], hasAlpha: image.layout.hasAlpha) else {
-      throw FilterFailure(input: job.input, reason: "the kernel produces \(pixels.shape[0]) channels; PNG stores 1 to 4")
-    }
-    let result = PNGImage(
-      pixels: pixels, layout: layout, bitDepth: depth ?? image.bitDepth, colorSpace: image.colorSpace)
-    try OutputWriter.write(result, to: job.output)
-
-    if verbose {
-      let seconds = Date().timeIntervalSince(start)
-      printError(
-        "\(job.input) -> \(job.output): \(pixels.shape[2])x\(pixels.shape[1]) \(layout), "
-          + "\(result.bitDepth)-bit, \(String(format: "%.3f", seconds)) s")
-    }
-  }
-
-  private static func layout(channels: Int, hasAlpha: Bool) -> PNGColorLayout? {
-    guard let layout = PNGColorLayout(channelCount: channels), layout.hasAlpha == hasAlpha || channels > 4 else {
-      return hasAlpha ? nil : PNGColorLayout(channelCount: channels)
-    }
-    return layout
   }
 
   static func border(_ name: String?) throws(UsageError) -> BorderMode? {

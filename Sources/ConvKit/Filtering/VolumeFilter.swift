@@ -1,0 +1,108 @@
+/// A 3D filter for volumes `[C, D, H, W]`, such as a stack of image slices.
+public enum VolumeFilter: Equatable, Sendable {
+  /// One kernel `[depth, height, width]` applied to every channel on its own.
+  case kernel(Tensor)
+
+  /// `sqrt(Σ g_i²)` per channel, where each `g_i` is the result of one kernel.
+  case gradientMagnitude([Tensor])
+
+  /// The names `named(_:parameters:)` accepts.
+  public static let names = ["gaussian3d", "sobel3d", "box3d"]
+
+  /// Returns the named 3D filter.
+  ///
+  /// - `gaussian3d`: Gaussian blur in all three axes (`--sigma`, default 1; `--size`,
+  ///   default `2 * ceil(3 * sigma) + 1`), the outer product of three 1D Gaussians.
+  /// - `sobel3d`: gradient magnitude of the three 3x3x3 Sobel derivatives, each the
+  ///   derivative `[-1, 0, 1]` along one axis times the smoothing `[1, 2, 1]` along the
+  ///   other two, as `scipy.ndimage.sobel` computes them.
+  /// - `box3d`: mean of a size x size x size cube (`--size`, default 3).
+  ///
+  /// - Throws: `KernelError.unknownName` with a suggestion, or a parameter error.
+  public static func named(_ name: String, parameters: KernelParameters = .init())
+    throws(KernelError) -> VolumeFilter
+  {
+    let accepted: [KernelParameter]
+    switch name {
+    case "gaussian3d": accepted = [.sigma, .size]
+    case "box3d": accepted = [.size]
+    case "sobel3d": accepted = []
+    default:
+      throw .unknownName(name, suggestion: Suggestion.closest(to: name, among: names))
+    }
+    if let unused = parameters.given.first(where: { !accepted.contains($0) }) {
+      throw .unusedParameter(
+        kernel: name, name: "--\(unused.rawValue)", accepted: accepted.map { "--\($0.rawValue)" })
+    }
+
+    switch name {
+    case "gaussian3d":
+      let row = try Kernel.gaussianRow(sigma: parameters.sigma ?? 1, size: parameters.size)
+      return .kernel(outerProduct(row.values, row.values, row.values))
+    case "box3d":
+      let size = parameters.size ?? 3
+      guard (1...Kernel.maximumSide).contains(size) else {
+        throw .invalidParameter(
+          kernel: "box3d", name: "size", value: "\(size)",
+          expected: "an integer from 1 to \(Kernel.maximumSide)")
+      }
+      let mean = [Float](repeating: 1 / Float(size), count: size)
+      return .kernel(outerProduct(mean, mean, mean))
+    default:
+      let smooth: [Float] = [1, 2, 1]
+      let derivative: [Float] = [-1, 0, 1]
+      return .gradientMagnitude([
+        outerProduct(derivative, smooth, smooth),
+        outerProduct(smooth, derivative, smooth),
+        outerProduct(smooth, smooth, derivative),
+      ])
+    }
+  }
+
+  /// Returns the filtered volume, as large as the input, with the outside extended by
+  /// `border`.
+  ///
+  /// - Parameter volume: `[C, D, H, W]`.
+  /// - Throws: `ConvolutionError` when the volume is not rank 4.
+  public func apply(to volume: Tensor, border: BorderMode) throws(ConvolutionError) -> Tensor {
+    guard volume.rank == 4 else {
+      throw .rankMismatch(input: volume.shape, weight: [volume.shape.first ?? 1, 1, 1, 1, 1])
+    }
+    let channels = volume.shape[0]
+    let options = ConvolutionOptions(padding: .same, border: border, groups: channels)
+
+    switch self {
+    case .kernel(let kernel):
+      return try volume.correlated(with: Self.depthwise(kernel, channels: channels), options: options)
+    case .gradientMagnitude(let kernels):
+      var sumOfSquares = [Float](repeating: 0, count: volume.count)
+      for kernel in kernels {
+        let derivative = try volume.correlated(with: Self.depthwise(kernel, channels: channels), options: options)
+        for index in sumOfSquares.indices {
+          sumOfSquares[index] += derivative.scalars[index] * derivative.scalars[index]
+        }
+      }
+      return Tensor(shape: volume.shape, scalars: sumOfSquares.map { $0.squareRoot() })
+    }
+  }
+
+  private static func depthwise(_ kernel: Tensor, channels: Int) -> Tensor {
+    Tensor(
+      shape: [channels, 1] + kernel.shape,
+      scalars: Array([[Float]](repeating: kernel.scalars, count: channels).joined()))
+  }
+
+  /// `result[z, y, x] = depth[z] · height[y] · width[x]`.
+  private static func outerProduct(_ depth: [Float], _ height: [Float], _ width: [Float]) -> Tensor {
+    var values: [Float] = []
+    values.reserveCapacity(depth.count * height.count * width.count)
+    for z in depth {
+      for y in height {
+        for x in width {
+          values.append(z * y * x)
+        }
+      }
+    }
+    return Tensor(shape: [depth.count, height.count, width.count], scalars: values)
+  }
+}

@@ -1,0 +1,87 @@
+import ConvKit
+import ConvKitPNG
+import Foundation
+
+/// `convkit filter` on separate images: each input is filtered on its own and written to
+/// its own output.
+struct ImageFiltering {
+  let inputs: [String]
+  let output: String
+  let filter: ImageFilter
+  let depth: Int?
+  let force: Bool
+  let verbose: Bool
+
+  init(_ arguments: ParsedArguments) throws(UsageError) {
+    inputs = arguments.positionals
+    guard !inputs.isEmpty else {
+      throw UsageError("missing input file; give one or more PNG files, or - for standard input")
+    }
+    guard let output = arguments.value("output-file") else {
+      throw UsageError("missing output; give -o OUTPUT.png (or -o FOLDER/ for several inputs)")
+    }
+    self.output = output
+    let selection = try KernelSelection(arguments)
+    let mapping = try arguments.choice("output", from: OutputMapping.allCases.map(\.rawValue))
+    let border = try FilterCommand.border(arguments.value("border")) ?? selection.border ?? .reflect101
+    filter = ImageFilter(
+      filter: selection.filter, border: border,
+      mapping: mapping.flatMap(OutputMapping.init(rawValue:)) ?? selection.defaultMapping)
+    depth = try arguments.choice("depth", from: ["8", "16"]).flatMap { Int($0) }
+    force = arguments.flag("force")
+    verbose = arguments.flag("verbose")
+  }
+
+  func run() throws {
+    let jobs = try OutputPlan(inputs: inputs, output: output, force: force).jobs
+    var failures = 0
+    for job in jobs {
+      do {
+        try process(job)
+      } catch {
+        printError("convkit filter: error: \(error)")
+        failures += 1
+      }
+    }
+    if failures > 0 {
+      throw CommandFailure(status: ExitStatus.failure)
+    }
+  }
+
+  private func process(_ job: OutputPlan.Job) throws {
+    let start = Date()
+    let image = try InputReader.readImage(job.input)
+    let pixels: Tensor
+    do {
+      pixels = try filter.apply(to: image.pixels, hasAlpha: image.layout.hasAlpha)
+    } catch {
+      throw FilterFailure(input: job.input, reason: "\(error)")
+    }
+
+    guard let layout = Self.layout(channels: pixels.shape[0], hasAlpha: image.layout.hasAlpha) else {
+      throw FilterFailure(input: job.input, reason: "the kernel produces \(pixels.shape[0]) channels; PNG stores 1 to 4")
+    }
+    let result = PNGImage(
+      pixels: pixels, layout: layout, bitDepth: depth ?? image.bitDepth, colorSpace: image.colorSpace)
+    try OutputWriter.write(result, to: job.output)
+
+    if verbose {
+      let seconds = Date().timeIntervalSince(start)
+      printError(
+        "\(job.input) -> \(job.output): \(pixels.shape[2])x\(pixels.shape[1]) \(layout), "
+          + "\(result.bitDepth)-bit, \(String(format: "%.3f", seconds)) s")
+    }
+  }
+
+  /// The PNG layout of a filtered image: colour channels from the filter, plus alpha if the
+  /// input had it. `nil` when PNG has no such layout (e.g. two colour channels).
+  private static func layout(channels: Int, hasAlpha: Bool) -> PNGColorLayout? {
+    switch (channels, hasAlpha) {
+    case (1, false): return .gray
+    case (3, false): return .rgb
+    case (2, true): return .grayAlpha
+    case (4, true): return .rgba
+    default: return nil
+    }
+  }
+}
