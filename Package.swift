@@ -36,6 +36,13 @@ let package = Package(
     .target(name: "ConvKitCLI", dependencies: ["ConvKit", "ConvKitPNG"]),
     .executableTarget(name: "convkit", dependencies: ["ConvKitCLI"]),
 
+    // MARK: - Benchmarks
+
+    // Fixed workloads timed in one process; run with `swift run -c release convkit-bench`.
+    .executableTarget(
+      name: "convkit-bench", dependencies: ["ConvKit", "ConvKitPNG"],
+      path: "Benchmarks/convkit-bench"),
+
     // MARK: - Tests
 
     .testTarget(

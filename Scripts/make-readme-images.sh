@@ -11,4 +11,3 @@ mkdir -p docs/images
 "$convkit" filter SampleImages/astronaut.png --kernel gaussian --sigma 3 -o docs/images/astronaut-gaussian.png
 "$convkit" filter SampleImages/camera.png --kernel sharpen -o docs/images/camera-sharpen.png
 "$convkit" filter SampleImages/camera.png --kernel laplacian -o docs/images/camera-laplacian.png
-"$convkit" filter SampleImages/horse.png --kernel gaussian --sigma 4 -o docs/images/horse-gaussian.png

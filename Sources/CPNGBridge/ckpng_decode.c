@@ -2,6 +2,7 @@
 
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,6 +45,49 @@ static void ckpng_read_data(png_structp png, png_bytep destination, size_t lengt
 static uint32_t ckpng_read_u32(const uint8_t *bytes) {
   return (uint32_t)bytes[0] << 24 | (uint32_t)bytes[1] << 16 | (uint32_t)bytes[2] << 8 |
          (uint32_t)bytes[3];
+}
+
+/// Returns whether four bytes are a chunk type: ASCII letters only.
+static int ckpng_is_chunk_type(const uint8_t *type) {
+  for (int i = 0; i < 4; i++) {
+    int letter = (type[i] >= 'A' && type[i] <= 'Z') || (type[i] >= 'a' && type[i] <= 'z');
+    if (!letter) {
+      return 0;
+    }
+  }
+  return 1;
+}
+
+/// Returns whether every chunk up to IEND fits in the data, reading only
+/// their lengths.
+///
+/// libpng allocates some chunks, such as eXIf and tEXt, at their declared
+/// length before it reads them, and only warns about a length over its
+/// chunk limit, so an 88-byte file could make it allocate 2 GiB. A length
+/// past the end of the file is therefore rejected first. Without a PNG
+/// signature, or at a length over 2^31 - 1 or a chunk type that is not four
+/// letters, the walk stops and leaves the error to libpng.
+static int ckpng_chunks_fit(const uint8_t *data, size_t size) {
+  static const uint8_t signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+  if (size < 8 || memcmp(data, signature, 8) != 0) {
+    return 1;
+  }
+
+  size_t offset = 8;
+  while (offset <= size - 8) {
+    uint32_t length = ckpng_read_u32(data + offset);
+    if (length > PNG_UINT_31_MAX || !ckpng_is_chunk_type(data + offset + 4)) {
+      return 1;
+    }
+    if ((size_t)length + 12 > size - offset) {
+      return 0;
+    }
+    if (memcmp(data + offset + 4, "IEND", 4) == 0) {
+      return 1;
+    }
+    offset += 12 + (size_t)length;
+  }
+  return 1;
 }
 
 /// Lists the colour-space chunks before the first IDAT.
@@ -161,11 +205,34 @@ static void ckpng_allocate_rows(
   }
 }
 
-/// Runs the whole read sequence; any libpng error longjmps out of it.
-static void ckpng_read(
+/// The largest number of bytes libpng allocates for one ancillary chunk,
+/// after decompression (libpng's own default in pnglibconf.h, set here so a
+/// libpng built without it gets the same limit).
+enum { CKPNG_CHUNK_MALLOC_MAX = 8000000 };
+
+/// The largest number of ancillary chunks libpng keeps (libpng's default).
+enum { CKPNG_CHUNK_CACHE_MAX = 1000 };
+
+/// Sets up the read and reads every chunk before the first IDAT, which
+/// allocates nothing for the pixels. Any libpng error longjmps out of it.
+static void ckpng_read_header(
   png_structp png, png_infop info, ckpng_read_state *state, ckpng_decoded *out) {
   png_set_read_fn(png, &state->source, ckpng_read_data);
+  if (!ckpng_chunks_fit(state->source.data, state->source.size)) {
+    png_error(png, "unexpected end of file");
+  }
+
+  // The width and height limits stay at the PNG maximum because ckpng_decode
+  // checks width * height itself. That check also catches a long, thin image
+  // and reports the declared size instead of libpng's "Invalid IHDR data".
   png_set_user_limits(png, PNG_UINT_31_MAX, PNG_UINT_31_MAX);
+  png_set_chunk_malloc_max(png, CKPNG_CHUNK_MALLOC_MAX);
+  png_set_chunk_cache_max(png, CKPNG_CHUNK_CACHE_MAX);
+
+  // A CRC error in an ancillary chunk is an error too, not libpng's default
+  // warning, because the file is damaged and a damaged colour-space chunk
+  // would otherwise be dropped from the output without a word.
+  png_set_crc_action(png, PNG_CRC_DEFAULT, PNG_CRC_ERROR_QUIT);
 
   // An ICC profile that matches a known sRGB profile would otherwise make
   // libpng report sRGB, gAMA and cHRM values; ckpng_encode skips it too.
@@ -177,7 +244,12 @@ static void ckpng_read(
   out->source_color_type = png_get_color_type(png, info);
   out->source_bit_depth = png_get_bit_depth(png, info);
   out->interlaced = png_get_interlace_type(png, info) != PNG_INTERLACE_NONE;
+}
 
+/// Allocates and reads the pixels, reads the chunks after them and checks
+/// that nothing follows IEND. Any libpng error longjmps out of it.
+static void ckpng_read_pixels(
+  png_structp png, png_infop info, ckpng_read_state *state, ckpng_decoded *out) {
   ckpng_set_transforms(png, info);
   out->channels = png_get_channels(png, info);
   out->bit_depth = png_get_bit_depth(png, info);
@@ -189,17 +261,33 @@ static void ckpng_read(
   png_read_image(png, state->rows);
   png_read_end(png, NULL);
 
+  size_t extra = state->source.size - state->source.offset;
+  if (extra > 0) {
+    char text[CKPNG_MESSAGE_CAPACITY];
+    snprintf(text, sizeof text, "%zu bytes of extra data after the IEND chunk", extra);
+    png_error(png, text);
+  }
+
   ckpng_chunks_seen seen = ckpng_scan_chunks(state->source.data, state->source.size);
   ckpng_read_color_space(png, info, seen, &out->color_space);
 }
 
+/// Returns whether the declared size exceeds the limit, or makes the decoded
+/// tensor's byte count (at most 16 bytes per pixel, four 32-bit floats) too
+/// large for a size_t.
+static int ckpng_exceeds_limit(const ckpng_decoded *out, const ckpng_decode_limits *limits) {
+  uint64_t pixels = (uint64_t)out->width * (uint64_t)out->height;
+  return pixels > limits->max_pixels || pixels > SIZE_MAX / 16;
+}
+
 ckpng_status ckpng_decode(
-  const uint8_t *data, size_t size, ckpng_decoded *out, char *message, size_t message_capacity) {
+  const uint8_t *data, size_t size, const ckpng_decode_limits *limits, ckpng_decoded *out,
+  char *message, size_t message_capacity) {
   ckpng_message error = {message, message_capacity, {0}};
   ckpng_message_set(&error, "");
   memset(out, 0, sizeof *out);
-  if (data == NULL && size > 0) {
-    ckpng_message_set(&error, "no data");
+  if ((data == NULL && size > 0) || limits == NULL) {
+    ckpng_message_set(&error, limits == NULL ? "no limits" : "no data");
     return CKPNG_INVALID_ARGUMENT;
   }
 
@@ -225,7 +313,19 @@ ckpng_status ckpng_decode(
     return CKPNG_FAILED;
   }
 
-  ckpng_read(png, info, state, out);
+  ckpng_read_header(png, info, state, out);
+  if (ckpng_exceeds_limit(out, limits)) {
+    uint32_t width = out->width;
+    uint32_t height = out->height;
+    png_destroy_read_struct(&png, &info, NULL);
+    free(state);
+    ckpng_decoded_free(out);
+    out->width = width;
+    out->height = height;
+    ckpng_message_set(&error, "image too large");
+    return CKPNG_TOO_LARGE;
+  }
+  ckpng_read_pixels(png, info, state, out);
 
   png_destroy_read_struct(&png, &info, NULL);
   free(state->rows);

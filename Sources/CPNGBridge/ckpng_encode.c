@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "ckpng_internal.h"
 
@@ -147,6 +148,10 @@ static void ckpng_write(
   png_set_write_fn(png, out, ckpng_write_data, ckpng_flush);
   png_set_user_limits(png, PNG_UINT_31_MAX, PNG_UINT_31_MAX);
   png_set_compression_level(png, options->compression_level);
+  if (options->fast_filters) {
+    png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_SUB);
+    png_set_compression_strategy(png, Z_RLE);
+  }
   png_set_IHDR(
     png, info, options->width, options->height, options->bit_depth,
     ckpng_color_type(options->channels), PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,

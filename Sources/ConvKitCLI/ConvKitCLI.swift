@@ -13,12 +13,17 @@ public enum ConvKitCLI {
       Subcommand(KernelsCommand.self),
       Subcommand(ShapeCommand.self),
       Subcommand(Filter1DCommand.self),
+      Subcommand(LearnKernelCommand.self),
     ]
   }
 
   /// Runs the command line `arguments` (without the program name) and returns the exit
   /// status. Help goes to standard output; errors go to standard error on one line.
+  ///
+  /// Installs the process's SIGINT, SIGTERM, SIGHUP and SIGXFSZ handling first (see
+  /// `Interrupts`), so an interrupted run leaves no temporary output file.
   public static func main(_ arguments: [String]) -> Int32 {
+    Interrupts.install()
     guard let first = arguments.first else {
       print(overview)
       return ExitStatus.usage
@@ -102,7 +107,8 @@ public enum ConvKitCLI {
       \(lines.joined(separator: "\n"))
 
       Run 'convkit COMMAND --help' for the options of a command, 'convkit --version' for
-      the version. Exit status: 0 on success, 1 on failure, 64 on a usage error.
+      the version. Exit status: 0 on success, 1 on failure, 64 on a usage error, 130
+      when interrupted by SIGINT (143 by SIGTERM).
       """
   }
 }

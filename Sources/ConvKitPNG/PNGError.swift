@@ -9,6 +9,10 @@ public enum PNGError: Error, Sendable, Hashable, CustomStringConvertible {
   /// not a valid PNG.
   case cannotRead(path: String, reason: String)
 
+  /// The PNG at `path` declares `width` x `height` pixels, more than the
+  /// `maximumPixels` allowed, so it was rejected before its pixels were read.
+  case tooLarge(path: String, width: Int, height: Int, maximumPixels: Int)
+
   /// The image could not be written to `path`; no file was created or changed.
   case cannotWrite(path: String, reason: String)
 
@@ -18,7 +22,7 @@ public enum PNGError: Error, Sendable, Hashable, CustomStringConvertible {
   /// The file or data name, if there is one.
   public var path: String? {
     switch self {
-    case .cannotRead(let path, _), .cannotWrite(let path, _): path
+    case .cannotRead(let path, _), .cannotWrite(let path, _), .tooLarge(let path, _, _, _): path
     case .cannotEncode: nil
     }
   }
@@ -28,15 +32,24 @@ public enum PNGError: Error, Sendable, Hashable, CustomStringConvertible {
     switch self {
     case .cannotRead(_, let reason), .cannotWrite(_, let reason), .cannotEncode(let reason):
       reason
+    case .tooLarge(_, let width, let height, let maximumPixels):
+      "image size \(width)x\(height) (\(Self.product(width, height)) pixels) exceeds the "
+        + "limit of \(maximumPixels) pixels"
     }
   }
 
   /// One line: what failed, on which file, and why.
   public var description: String {
     switch self {
-    case .cannotRead(let path, let reason): "cannot read '\(path)': \(reason)"
+    case .cannotRead(let path, _), .tooLarge(let path, _, _, _): "cannot read '\(path)': \(reason)"
     case .cannotWrite(let path, let reason): "cannot write '\(path)': \(reason)"
     case .cannotEncode(let reason): "cannot encode PNG: \(reason)"
     }
+  }
+
+  /// Returns `width * height` as text, without trapping on overflow.
+  private static func product(_ width: Int, _ height: Int) -> String {
+    let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
+    return overflow ? "more than \(Int.max)" : "\(pixels)"
   }
 }

@@ -49,6 +49,46 @@ extension PNGImage {
     }
   }
 
+  /// Encodes the image and writes it to an open file descriptor, such as
+  /// standard output (1), a pipe or a device. The descriptor stays open.
+  ///
+  /// Encodes fully in memory first, so nothing is written if encoding fails.
+  /// Writing is not atomic: if `write` fails part-way, what was written
+  /// stays.
+  ///
+  /// - Parameters:
+  ///   - descriptor: a descriptor open for writing.
+  ///   - name: the name to show in errors, such as `<stdout>`.
+  ///   - compressionLevel: the zlib level, 0 (none) to 9 (smallest).
+  /// - Throws: `PNGError.cannotWrite` naming `name`, for the reasons of
+  ///   `encoded(compressionLevel:)` or with the operating system's error, such
+  ///   as `no space left on device`.
+  public func write(
+    toFileDescriptor descriptor: Int32, name: String,
+    compressionLevel: Int = PNGImage.defaultCompressionLevel
+  ) throws(PNGError) {
+    do {
+      let bytes = try encodedOrFailure(compressionLevel: compressionLevel)
+      try POSIXFile.writeAll(bytes, to: descriptor)
+    } catch {
+      throw .cannotWrite(path: name, reason: error.text)
+    }
+  }
+
+  /// Installs handlers for SIGINT, SIGTERM and SIGHUP that remove the
+  /// temporary file of every `write(to:compressionLevel:)` in progress, then
+  /// end the process with `_exit(128 + signal)`: status 130 for SIGINT.
+  ///
+  /// Without them, an interrupted write leaves a hidden `.NAME.HEX.tmp` file
+  /// beside the target; the target itself is never half-written either way.
+  /// This replaces the handlers of those signals, except one that is ignored
+  /// (as under `nohup`), and unblocks them in the calling thread, so call it
+  /// once at the start of a command-line program, not from a library. SIGKILL
+  /// cannot be handled, so it can still leave a temporary file.
+  public static func removeTemporaryFilesOnSignals() {
+    TemporaryFiles.removeOnSignals()
+  }
+
   /// Checks the image, then encodes it.
   private func encodedOrFailure(compressionLevel: Int) throws(FailureReason) -> [UInt8] {
     try validate(compressionLevel: compressionLevel)

@@ -1,4 +1,5 @@
-// CPNGBridge: the only code that calls libpng.
+// CPNGBridge: the only code that calls libpng, and the record of temporary
+// output files that a signal handler removes.
 //
 // libpng reports errors by calling longjmp. A longjmp must never cross a Swift
 // frame, so every entry point here sets up its own setjmp, runs the whole libpng
@@ -11,6 +12,10 @@
 //
 // Samples are interleaved ([height][width][channels]); 16-bit samples are
 // big-endian, as in the PNG stream, so no byte swapping happens in C.
+//
+// The temporary-file record is C because a signal handler may call only
+// async-signal-safe functions (here unlink and _exit) and read only lock-free
+// atomics, which Swift code cannot promise.
 
 #ifndef CPNGBRIDGE_H
 #define CPNGBRIDGE_H
@@ -33,7 +38,17 @@ typedef enum ckpng_status {
   CKPNG_FAILED = 1,
   /// The arguments are out of range; see the message.
   CKPNG_INVALID_ARGUMENT = 2,
+  /// The IHDR chunk declares more pixels than the decode limit allows. The
+  /// width and height of the `ckpng_decoded` are the declared size.
+  CKPNG_TOO_LARGE = 3,
 } ckpng_status;
+
+/// The limits of `ckpng_decode`, which checks them after reading the IHDR
+/// chunk and before allocating anything for the pixels.
+typedef struct ckpng_decode_limits {
+  /// The largest width * height to decode, at least 1.
+  uint64_t max_pixels;
+} ckpng_decode_limits;
 
 /// The colour-space chunks of a PNG: sRGB, gAMA, cHRM and iCCP.
 ///
@@ -102,6 +117,11 @@ typedef struct ckpng_encode_options {
   int compression_level;
   /// The colour-space chunks to write; the pointers are borrowed.
   ckpng_color_space color_space;
+  /// 0: libpng's default row filters (an adaptive choice per row) and zlib
+  /// strategy. 1: the SUB row filter on every row and zlib's run-length
+  /// strategy (Z_RLE), as OpenCV's PNG writer does: several times faster to
+  /// write than 0 at the same level, and larger.
+  int fast_filters;
 } ckpng_encode_options;
 
 /// A growable byte buffer; release it with `ckpng_buffer_free`.
@@ -121,12 +141,21 @@ typedef struct ckpng_buffer {
 /// channel. No gamma, sRGB, sBIT or premultiplication change the samples; 16-bit
 /// samples stay 16-bit (big-endian). Interlaced images are deinterlaced.
 ///
+/// The whole of `data` must be one PNG: a CRC error in any chunk, critical or
+/// ancillary, and any byte after the IEND chunk are errors. An image whose
+/// width * height exceeds `limits->max_pixels` is rejected with
+/// CKPNG_TOO_LARGE before its pixel buffer or libpng's row buffers are
+/// allocated. libpng allocates at most 8,000,000 bytes for one ancillary chunk
+/// (decompressed) and keeps at most 1000 ancillary chunks.
+///
 /// On success returns CKPNG_OK and fills `out`, which the caller must release
 /// with `ckpng_decoded_free`. On failure returns another status, leaves `out`
-/// empty (nothing to release) and writes a NUL-terminated message of at most
+/// empty (nothing to release) except for the declared width and height after
+/// CKPNG_TOO_LARGE, and writes a NUL-terminated message of at most
 /// `message_capacity` bytes to `message`.
 ckpng_status ckpng_decode(
-  const uint8_t *data, size_t size, ckpng_decoded *out, char *message, size_t message_capacity);
+  const uint8_t *data, size_t size, const ckpng_decode_limits *limits, ckpng_decoded *out,
+  char *message, size_t message_capacity);
 
 /// Releases what `ckpng_decode` allocated and empties `decoded`.
 void ckpng_decoded_free(ckpng_decoded *decoded);
@@ -143,6 +172,30 @@ ckpng_status ckpng_encode(
 
 /// Releases the bytes of `buffer` and empties it.
 void ckpng_buffer_free(ckpng_buffer *buffer);
+
+/// The number of temporary files that can be recorded at the same time.
+enum { CKPNG_TEMPORARY_SLOTS = 16 };
+
+/// Records `path` as a temporary file to remove if the process is ended by a
+/// signal that `ckpng_remove_temporary_files_on_signals` handles.
+///
+/// Call it before creating the file, so that no moment exists in which the
+/// file exists unrecorded. Returns the slot to pass to
+/// `ckpng_temporary_file_forget`, or -1 if the path is longer than 4095 bytes
+/// or all CKPNG_TEMPORARY_SLOTS slots are taken. Thread-safe.
+int ckpng_temporary_file_record(const char *path);
+
+/// Forgets the temporary file in `slot`, after it was renamed or removed.
+/// Does nothing for -1. Thread-safe.
+void ckpng_temporary_file_forget(int slot);
+
+/// Installs handlers for SIGINT, SIGTERM and SIGHUP that remove every recorded
+/// temporary file with `unlink`, then end the process with `_exit(128 +
+/// signal)`, so SIGINT gives exit status 130. A signal whose disposition is
+/// SIG_IGN stays ignored. The three signals are unblocked in the calling
+/// thread. Replaces any handler installed before, so call it at a program's
+/// start.
+void ckpng_remove_temporary_files_on_signals(void);
 
 #ifdef __cplusplus
 }

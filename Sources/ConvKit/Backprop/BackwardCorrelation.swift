@@ -1,8 +1,14 @@
-/// The backward pass of `DirectCorrelation`, written as correlations run by the same loop.
+/// The backward pass of a correlation, written as correlations run by the engine.
 ///
 /// Storage is `[N, C, D, H, W]` as in the forward pass; `plan` holds the forward shapes.
 struct BackwardCorrelation {
   let plan: ConvolutionPlan
+  let execution: ExecutionOptions
+
+  init(plan: ConvolutionPlan, execution: ExecutionOptions = .automatic) {
+    self.plan = plan
+    self.execution = execution
+  }
 
   /// Returns ∂L/∂P for the padded input `P`: the output gradient dilated by the stride,
   /// padded by `e - 1` zeros on each side (`e` the effective kernel size), correlated with
@@ -10,20 +16,34 @@ struct BackwardCorrelation {
   func paddedInputGradient(outputGradient: [Float], weight: [Float]) -> [Float] {
     let effective = (0..<3).map { (plan.kernelSize[$0] - 1) * plan.dilation[$0] + 1 }
     let spread = (0..<3).map { (plan.outputSize[$0] - 1) * plan.stride[$0] + 1 }
-    let spreadPadded = (0..<3).map { spread[$0] + 2 * (effective[$0] - 1) }
     let covered = (0..<3).map { spread[$0] + effective[$0] - 1 }
 
     let planes = plan.batch * plan.outputChannels
-    let spreadGradient = Self.insertZeros(
-      outputGradient, planes: planes, size: plan.outputSize, stride: plan.stride,
-      into: spreadPadded, offset: effective.map { $0 - 1 })
+    let spreadGradient = plan.stride == [1, 1, 1]
+      ? outputGradient
+      : Self.insertZeros(
+        outputGradient, planes: planes, size: plan.outputSize, stride: plan.stride,
+        into: spread, offset: [0, 0, 0])
 
-    let correlation = DirectCorrelation(
-      batch: plan.batch, inputChannels: plan.outputChannels, outputChannels: plan.inputChannels,
-      groups: plan.groups, inputSize: spreadPadded, kernelSize: plan.kernelSize,
-      stride: [1, 1, 1], dilation: plan.dilation, outputSize: covered)
-    let coveredGradient = correlation.run(
-      input: spreadGradient, weight: transposedFlippedWeight(weight), bias: nil)
+    // The engine pads the spread gradient with e - 1 zeros on each side itself.
+    let rank = plan.spatialRank
+    let backward = try! ConvolutionPlan(
+      inputShape: [plan.batch, plan.outputChannels] + spread.suffix(rank),
+      weightShape: [plan.inputChannels, plan.outputChannels / plan.groups]
+        + plan.kernelSize.suffix(rank),
+      biasCount: nil,
+      options: ConvolutionOptions(
+        padding: .explicit(effective.suffix(rank).map { AxisPadding($0 - 1) }), border: .zero,
+        stride: [1], dilation: Array(plan.dilation.suffix(rank)), groups: plan.groups))
+    let correlator = try! Correlator(
+      plan: backward, weight: transposedFlippedWeight(weight), bias: nil,
+      execution: ExecutionOptions(threadCount: execution.threadCount))
+    var coveredGradient = [Float](repeating: 0, count: plan.batch * plan.inputChannels * covered.reduce(1, *))
+    spreadGradient.withUnsafeBufferPointer { source in
+      coveredGradient.withUnsafeMutableBufferPointer { target in
+        correlator.path.run(input: source.baseAddress!, output: target.baseAddress!, threads: execution.threadCount)
+      }
+    }
 
     // Rows and columns of P past the last window (when the stride does not divide the
     // padded size) get no gradient.
@@ -32,58 +52,26 @@ struct BackwardCorrelation {
       to: plan.paddedSize)
   }
 
-  /// Returns ∂L/∂weight: per group, `P` with batch and channel axes swapped, correlated
-  /// with the output gradient (also swapped) as kernel, at stride `d` and dilation `s`.
+  /// Returns ∂L/∂weight (see `WeightGradient`).
   func weightGradient(padded: [Float], outputGradient: [Float]) -> [Float] {
-    let groupInputs = plan.inputChannels / plan.groups
-    let groupOutputs = plan.outputChannels / plan.groups
-    let paddedSize = plan.paddedSize
-    let paddedVolume = paddedSize.reduce(1, *)
-    let outputVolume = plan.outputSize.reduce(1, *)
-    let taps = plan.kernelSize.reduce(1, *)
-    let reach: [Int] = (0..<3).map { axis in
-      let window = (plan.outputSize[axis] - 1) * plan.stride[axis] + 1
-      return (paddedSize[axis] - window) / plan.dilation[axis] + 1
-    }
-    var gradient = [Float](repeating: 0, count: plan.outputChannels * groupInputs * taps)
-
-    for group in 0..<plan.groups {
-      let input = Self.swapBatchAndChannels(
-        padded, batch: plan.batch, channels: plan.inputChannels,
-        first: group * groupInputs, count: groupInputs, volume: paddedVolume)
-      let kernel = Self.swapBatchAndChannels(
-        outputGradient, batch: plan.batch, channels: plan.outputChannels,
-        first: group * groupOutputs, count: groupOutputs, volume: outputVolume)
-
-      let correlation = DirectCorrelation(
-        batch: groupInputs, inputChannels: plan.batch, outputChannels: groupOutputs, groups: 1,
-        inputSize: paddedSize, kernelSize: plan.outputSize, stride: plan.dilation,
-        dilation: plan.stride, outputSize: reach)
-      let result = correlation.run(input: input, weight: kernel, bias: nil)
-
-      // result is [ci, co, reach]; the gradient is [co, ci, kernel], the first taps of reach.
-      let reachVolume = reach.reduce(1, *)
-      for ci in 0..<groupInputs {
-        for co in 0..<groupOutputs {
-          let source = (ci * groupOutputs + co) * reachVolume
-          let target = ((group * groupOutputs + co) * groupInputs + ci) * taps
-          for tap in 0..<taps {
-            gradient[target + tap] = result[source + Self.index(of: tap, in: plan.kernelSize, within: reach)]
-          }
-        }
-      }
-    }
-    return gradient
+    WeightGradient(plan: plan).run(
+      padded: padded, outputGradient: outputGradient, threads: execution.threadCount)
   }
 
-  /// Returns ∂L/∂bias: the output gradient summed over batch and positions.
+  /// Returns ∂L/∂bias: the output gradient summed over batch and positions, in `Double`.
   func biasGradient(outputGradient: [Float]) -> [Float] {
     let volume = plan.outputSize.reduce(1, *)
     var gradient = [Float](repeating: 0, count: plan.outputChannels)
-    for n in 0..<plan.batch {
+    outputGradient.withUnsafeBufferPointer { values in
       for co in 0..<plan.outputChannels {
-        let start = (n * plan.outputChannels + co) * volume
-        gradient[co] += outputGradient[start..<(start + volume)].reduce(0, +)
+        var sum = 0.0
+        for n in 0..<plan.batch {
+          let start = (n * plan.outputChannels + co) * volume
+          for index in start..<(start + volume) {
+            sum += Double(values[index])
+          }
+        }
+        gradient[co] = Float(sum)
       }
     }
     return gradient
@@ -156,30 +144,5 @@ struct BackwardCorrelation {
       }
     }
     return result
-  }
-
-  /// Returns channels `first..<first + count` of `[batch, channels, volume]` data as
-  /// `[count, batch, volume]`.
-  private static func swapBatchAndChannels(
-    _ values: [Float], batch: Int, channels: Int, first: Int, count: Int, volume: Int
-  ) -> [Float] {
-    var result = [Float](repeating: 0, count: count * batch * volume)
-    for c in 0..<count {
-      for n in 0..<batch {
-        let source = (n * channels + first + c) * volume
-        let target = (c * batch + n) * volume
-        result[target..<(target + volume)] = values[source..<(source + volume)]
-      }
-    }
-    return result
-  }
-
-  /// The flat index, in a volume of `size`, of the tap whose flat index in `kernel` is
-  /// `tap`.
-  private static func index(of tap: Int, in kernel: [Int], within size: [Int]) -> Int {
-    let x = tap % kernel[2]
-    let y = (tap / kernel[2]) % kernel[1]
-    let z = tap / (kernel[2] * kernel[1])
-    return (z * size[1] + y) * size[2] + x
   }
 }

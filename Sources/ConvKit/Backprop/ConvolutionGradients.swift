@@ -30,22 +30,36 @@ extension Tensor {
   public func correlationGradients(
     weight: Tensor, outputGradient: Tensor, options: ConvolutionOptions = .init()
   ) throws(ConvolutionError) -> ConvolutionGradients {
+    try correlationGradients(
+      weight: weight, outputGradient: outputGradient, options: options, execution: .automatic)
+  }
+
+  /// Returns the gradients of `correlationGradients(weight:outputGradient:options:)`, with
+  /// the thread count of `execution`; the input gradient's correlation uses the algorithm
+  /// the engine chooses for it, whatever `execution.algorithm` is.
+  ///
+  /// - Throws: as `correlationGradients(weight:outputGradient:options:)`.
+  public func correlationGradients(
+    weight: Tensor, outputGradient: Tensor, options: ConvolutionOptions = .init(),
+    execution: ExecutionOptions
+  ) throws(ConvolutionError) -> ConvolutionGradients {
     let plan = try ConvolutionPlan(
       inputShape: shape, weightShape: weight.shape, biasCount: nil, options: options)
     guard outputGradient.shape == plan.outputShape else {
       throw .gradientShapeMismatch(expected: plan.outputShape, actual: outputGradient.shape)
     }
 
+    let backward = BackwardCorrelation(plan: plan, execution: execution)
     let padding = plan.borderPadding
     let padded = padding.pad(scalars)
-    let paddedGradient = BackwardCorrelation(plan: plan)
-      .paddedInputGradient(outputGradient: outputGradient.scalars, weight: weight.scalars)
-    let weightGradient = BackwardCorrelation(plan: plan)
-      .weightGradient(padded: padded, outputGradient: outputGradient.scalars)
+    let paddedGradient = backward.paddedInputGradient(
+      outputGradient: outputGradient.scalars, weight: weight.scalars)
+    let weightGradient = backward.weightGradient(
+      padded: padded, outputGradient: outputGradient.scalars)
 
     return ConvolutionGradients(
       input: Tensor(shape: shape, scalars: padding.fold(paddedGradient)),
       weight: Tensor(shape: weight.shape, scalars: weightGradient),
-      bias: BackwardCorrelation(plan: plan).biasGradient(outputGradient: outputGradient.scalars))
+      bias: backward.biasGradient(outputGradient: outputGradient.scalars))
   }
 }

@@ -23,6 +23,9 @@ public enum ConvolutionError: Error, Equatable, Sendable {
 
   /// A gradient does not have the shape of the forward output.
   case gradientShapeMismatch(expected: [Int], actual: [Int])
+
+  /// The algorithm set in `ExecutionOptions` cannot compute this correlation.
+  case algorithmNotApplicable(algorithm: String, reason: String)
 }
 
 extension ConvolutionError: CustomStringConvertible {
@@ -49,6 +52,9 @@ extension ConvolutionError: CustomStringConvertible {
       return "tensor shape \(shape) has an empty axis"
     case .gradientShapeMismatch(let expected, let actual):
       return "output gradient shape \(actual) does not match the output shape \(expected)"
+    case .algorithmNotApplicable(let algorithm, let reason):
+      return "the \(algorithm) algorithm cannot compute this correlation: \(reason); "
+        + "choose another algorithm or let ConvKit choose"
     }
   }
 }

@@ -13,9 +13,21 @@ extension Tensor {
   ///   - options: padding, border, stride, dilation and groups.
   /// - Returns: `[C_out, o...]` for an input `[C_in, i...]`, or `[N, C_out, o...]` for a
   ///   batched input `[N, C_in, i...]`, where each `o` is `convolutionOutputSize`.
+  /// The algorithm is chosen per kernel and the work runs on every core; see
+  /// `ConvolutionAlgorithm`, and `correlated(with:bias:options:execution:)` to choose.
+  ///
   /// - Throws: `ConvolutionError` when the shapes or settings do not fit.
-  /// - Complexity: O(N × C_out × C_in / groups × kernel taps × output positions).
+  /// - Complexity: O(N × C_out × C_in / groups × kernel taps × output positions) for the
+  ///   direct algorithm; less for the others.
   public func correlated(
+    with weight: Tensor, bias: [Float]? = nil, options: ConvolutionOptions = .init()
+  ) throws(ConvolutionError) -> Tensor {
+    try correlated(with: weight, bias: bias, options: options, execution: .automatic)
+  }
+
+  /// Returns the correlation computed by the reference loop, `DirectCorrelation`, on a
+  /// padded copy of the input: simple and slow, kept for tests to check the engine against.
+  func referenceCorrelated(
     with weight: Tensor, bias: [Float]? = nil, options: ConvolutionOptions = .init()
   ) throws(ConvolutionError) -> Tensor {
     let plan = try ConvolutionPlan(

@@ -42,30 +42,89 @@ public enum Filter: Equatable, Sendable {
   ///
   /// - Throws: `ConvolutionError` when the channel count does not fit the filter.
   public func apply(to input: Tensor, border: BorderMode) throws(ConvolutionError) -> Tensor {
-    let channels = input.shape[0]
+    try apply(to: input, border: border, execution: .automatic)
+  }
+
+  /// Returns the filtered channels of `input`, as `apply(to:border:)` does, computed as
+  /// `execution` sets.
+  ///
+  /// - Throws: `ConvolutionError` when the channel count does not fit the filter, or
+  ///   `ConvolutionError.algorithmNotApplicable` when `execution.algorithm` cannot compute
+  ///   one of its correlations.
+  public func apply(
+    to input: Tensor, border: BorderMode, execution: ExecutionOptions
+  ) throws(ConvolutionError) -> Tensor {
+    let correlators = try correlators(inputShape: input.shape, border: border, execution: execution)
+    switch self {
+    case .gradientMagnitude:
+      var gx = correlators[0].run(input)
+      let gy = correlators[1].run(input)
+      gx.scalars.withUnsafeMutableBufferPointer { gx in
+        gy.scalars.withUnsafeBufferPointer { gy in
+          for index in gx.indices {
+            gx[index] = (gx[index] * gx[index] + gy[index] * gy[index]).squareRoot()
+          }
+        }
+      }
+      return gx
+    case .kernel, .depthwise, .full:
+      return correlators[0].run(input)
+    }
+  }
+
+  /// Returns the algorithm of each correlation the filter runs on an input of shape
+  /// `inputShape` (`[C, H, W]`): one, or two for `gradientMagnitude` (x, then y).
+  ///
+  /// - Throws: as `apply(to:border:execution:)`.
+  public func algorithms(
+    inputShape: [Int], border: BorderMode, execution: ExecutionOptions = .automatic
+  ) throws(ConvolutionError) -> [ConvolutionAlgorithm] {
+    try correlators(inputShape: inputShape, border: border, execution: execution).map(\.algorithm)
+  }
+
+  /// Prepares the correlations of `apply(to:border:execution:)`.
+  private func correlators(
+    inputShape: [Int], border: BorderMode, execution: ExecutionOptions
+  ) throws(ConvolutionError) -> [Correlator] {
+    let channels = inputShape[0]
     var options = ConvolutionOptions.filtering(border: border)
 
     switch self {
     case .kernel(let kernel, let bias):
       options.groups = channels
-      return try input.correlated(
-        with: kernel.depthwiseWeight(channels: channels),
-        bias: bias == 0 ? nil : Array(repeating: bias, count: channels), options: options)
+      return [
+        try Correlator(
+          inputShape: inputShape, weight: kernel.depthwiseWeight(channels: channels),
+          bias: bias == 0 ? nil : Array(repeating: bias, count: channels), options: options,
+          execution: execution)
+      ]
 
     case .gradientMagnitude(let kernelX, let kernelY):
       options.groups = channels
-      let gx = try input.correlated(with: kernelX.depthwiseWeight(channels: channels), options: options)
-      let gy = try input.correlated(with: kernelY.depthwiseWeight(channels: channels), options: options)
-      let magnitude = zip(gx.scalars, gy.scalars).map { ($0 * $0 + $1 * $1).squareRoot() }
-      return Tensor(shape: gx.shape, scalars: magnitude)
+      return [
+        try Correlator(
+          inputShape: inputShape, weight: kernelX.depthwiseWeight(channels: channels),
+          options: options, execution: execution),
+        try Correlator(
+          inputShape: inputShape, weight: kernelY.depthwiseWeight(channels: channels),
+          options: options, execution: execution),
+      ]
 
     case .depthwise(let kernels, let bias):
-      let weight = try Self.depthwiseWeight(kernels, input: input.shape)
+      let weight = try Self.depthwiseWeight(kernels, input: inputShape)
       options.groups = channels
-      return try input.correlated(with: weight, bias: bias, options: options)
+      return [
+        try Correlator(
+          inputShape: inputShape, weight: weight, bias: bias, options: options,
+          execution: execution)
+      ]
 
     case .full(let weight, let bias):
-      return try input.correlated(with: weight, bias: bias, options: options)
+      return [
+        try Correlator(
+          inputShape: inputShape, weight: weight, bias: bias, options: options,
+          execution: execution)
+      ]
     }
   }
 

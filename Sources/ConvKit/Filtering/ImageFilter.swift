@@ -16,6 +16,10 @@ public struct ImageFilter: Sendable {
   /// How results are brought into [0, 1].
   public var mapping: OutputMapping
 
+  /// The algorithm and thread count of the correlations; the algorithm is chosen per
+  /// kernel and every core is used unless set.
+  public var execution: ExecutionOptions = .automatic
+
   public init(filter: Filter, border: BorderMode = .reflect101, mapping: OutputMapping = .clamp) {
     self.filter = filter
     self.border = border
@@ -29,15 +33,29 @@ public struct ImageFilter: Sendable {
     precondition(image.rank == 3, "an image tensor is [channels, height, width], got \(image.shape)")
     let channels = image.shape[0]
     guard hasAlpha, channels >= 2 else {
-      return mapped(try filter.apply(to: image, border: border))
+      return mapped(try filter.apply(to: image, border: border, execution: execution))
     }
 
     let (colour, alpha) = Self.split(image)
     if filter.isSmoothing {
       return try applyPremultiplied(colour: colour, alpha: alpha)
     }
-    let filtered = mapped(try filter.apply(to: colour, border: border))
+    let filtered = mapped(try filter.apply(to: colour, border: border, execution: execution))
     return Self.join(filtered, alpha)
+  }
+
+  /// Returns the algorithm of each correlation that `apply(to:hasAlpha:)` runs on the
+  /// colour channels of an image of shape `imageShape` (`[C, H, W]`), as
+  /// `Filter.algorithms(inputShape:border:execution:)` reports it.
+  ///
+  /// - Throws: `ConvolutionError` when the colour channels do not fit the filter, or the
+  ///   algorithm set in `execution` cannot compute a correlation.
+  public func algorithms(imageShape: [Int], hasAlpha: Bool) throws(ConvolutionError) -> [ConvolutionAlgorithm] {
+    var colourShape = imageShape
+    if hasAlpha, imageShape[0] >= 2 {
+      colourShape[0] -= 1
+    }
+    return try filter.algorithms(inputShape: colourShape, border: border, execution: execution)
   }
 
   private func applyPremultiplied(colour: Tensor, alpha: Tensor) throws(ConvolutionError) -> Tensor {
@@ -47,9 +65,9 @@ public struct ImageFilter: Sendable {
       premultiplied.scalars[index] *= alpha.scalars[index % plane]
     }
 
-    let filteredColour = try filter.apply(to: premultiplied, border: border)
+    let filteredColour = try filter.apply(to: premultiplied, border: border, execution: execution)
     let filteredAlpha = try Filter.kernel(Self.smoothingKernel(of: filter), bias: 0)
-      .apply(to: alpha, border: border)
+      .apply(to: alpha, border: border, execution: ExecutionOptions(threadCount: execution.threadCount))
 
     var straight = filteredColour
     for index in straight.scalars.indices {
@@ -85,8 +103,11 @@ public struct ImageFilter: Sendable {
     }
   }
 
-  private func mapped(_ tensor: Tensor) -> Tensor {
-    Tensor(shape: tensor.shape, scalars: mapping.apply(to: tensor.scalars))
+  /// Returns `tensor` mapped by `mapping`, reusing its storage: filtered images are large.
+  private func mapped(_ tensor: consuming Tensor) -> Tensor {
+    var result = tensor
+    mapping.map(&result.scalars)
+    return result
   }
 
   private static func split(_ image: Tensor) -> (colour: Tensor, alpha: Tensor) {

@@ -32,6 +32,24 @@ public enum OutputMapping: String, CaseIterable, Sendable {
     }
   }
 
+  /// Replaces `scalars` by their mapped values, as `apply(to:)` returns them, without a new
+  /// array when `scalars` is uniquely referenced.
+  func map(_ scalars: inout [Float]) {
+    scalars.withUnsafeMutableBufferPointer { values in
+      switch self {
+      case .clamp:
+        for index in values.indices { values[index] = Self.clamped(values[index]) }
+      case .abs:
+        for index in values.indices { values[index] = Self.clamped(Swift.abs(values[index])) }
+      case .offset:
+        for index in values.indices { values[index] = Self.clamped(values[index] + 0.5) }
+      case .normalize:
+        let mapped = apply(to: Array(values))
+        for index in values.indices { values[index] = mapped[index] }
+      }
+    }
+  }
+
   private static func clamped(_ value: Float) -> Float {
     value.isNaN ? 0 : min(max(value, 0), 1)
   }

@@ -106,7 +106,14 @@ extension Kernel {
         kernel: "unsharp", name: "amount", value: "\(amount)",
         expected: "a finite number of at least 0")
     }
-    let blur = try gaussian(sigma: sigma, size: size)
+    let blur: Kernel
+    do {
+      blur = try gaussian(sigma: sigma, size: size)
+    } catch .invalidParameter(_, let name, let value, let expected) {
+      throw .invalidParameter(kernel: "unsharp", name: name, value: value, expected: expected)
+    } catch {
+      throw error
+    }
     let centre = blur.values.count / 2
     var values = blur.values.map { -Float(amount) * $0 }
     values[centre] += 1 + Float(amount)

@@ -51,7 +51,8 @@ extension KernelError: CustomStringConvertible {
       return "kernel weight at row \(row), column \(column) is NaN or infinite; "
         + "weights must be finite numbers"
     case .invalidNumber(let text, let row):
-      return "kernel weight '\(text)' in row \(row) is not a number"
+      return "kernel weight '\(text)' in row \(row) is not a number; weights are finite "
+        + "decimal numbers within ±3.4e38, such as 2, -0.5 or 1e-3"
     case .tooLarge(let rows, let columns, let maximum):
       return "kernel of \(rows)x\(columns) is too large: at most \(maximum) rows and columns"
     case .invalidDivisor(let divisor):

@@ -2,7 +2,12 @@
 public enum Suggestion {
   /// Returns the candidate with the smallest edit distance to `word`, if that distance is at
   /// most a third of the word's length (at least 2), so unrelated words get no suggestion.
+  /// A candidate that differs only in dashes (`sobelx` for `sobel-x`) wins outright.
   public static func closest(to word: String, among candidates: [String]) -> String? {
+    let undashed = word.filter { $0 != "-" && $0 != "_" }
+    if let match = candidates.first(where: { $0.filter { $0 != "-" } == undashed }) {
+      return match
+    }
     let limit = max(2, word.count / 3)
     var best: (candidate: String, distance: Int)?
     for candidate in candidates {

@@ -52,7 +52,11 @@ struct FilterCommand: Command {
     OptionSpec("output", value: "MAP", help: "Range mapping of results: clamp, abs, offset, normalize."),
     OptionSpec("depth", value: "BITS", help: "Output bit depth, 8 or 16 (default: the input's)."),
     OptionSpec("force", help: "Allow the output to overwrite an input file."),
-    OptionSpec("verbose", short: "v", help: "Print each file, its size and the time taken to standard error."),
+    OptionSpec("mkdir", help: "Create the output folder and its parents if they do not exist."),
+    InputReader.maximumPixelsOption,
+    OptionSpec("compression", value: "C", help: "PNG compression: fast (default: zlib level 1, SUB row filter, run-length), small (level 6, adaptive filters, several times slower), or a zlib level 0 to 9."),
+    OptionSpec("algorithm", value: "NAME", help: "Convolution algorithm: auto (default: chosen per kernel), direct, separable, running-sum, fft."),
+    OptionSpec("verbose", short: "v", help: "Print each file, its size, the algorithm and the time taken to standard error."),
     OptionSpec("volume", help: "Treat the inputs (PNG slices, or one folder of them) as one volume for a 3D kernel: gaussian3d, sobel3d, box3d."),
   ]
 
@@ -88,6 +92,21 @@ struct FilterCommand: Command {
         expected: "one of \(BorderMode.names.joined(separator: ", ")) or constant:VALUE\(hint)")
     }
     return border
+  }
+
+  /// Returns the `--compression` choice, `PNGCompression.fast` without the option.
+  static func compression(_ arguments: ParsedArguments) throws(UsageError) -> PNGCompression {
+    guard let name = arguments.value("compression") else { return .fast }
+    guard let compression = PNGCompression(name: name) else {
+      throw .invalidValue("compression", name, expected: "fast, small or a zlib level from 0 to 9")
+    }
+    return compression
+  }
+
+  /// Returns the `--algorithm` choice: `nil` for `auto` or no option, so ConvKit chooses.
+  static func algorithm(_ arguments: ParsedArguments) throws(UsageError) -> ConvolutionAlgorithm? {
+    let names = ["auto"] + ConvolutionAlgorithm.allCases.map(\.rawValue)
+    return try arguments.choice("algorithm", from: names).flatMap(ConvolutionAlgorithm.init(rawValue:))
   }
 }
 

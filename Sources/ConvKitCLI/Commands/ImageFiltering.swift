@@ -10,6 +10,9 @@ struct ImageFiltering {
   let filter: ImageFilter
   let depth: Int?
   let force: Bool
+  let createFolders: Bool
+  let maximumPixels: Int
+  let compression: PNGCompression
   let verbose: Bool
 
   init(_ arguments: ParsedArguments) throws(UsageError) {
@@ -24,16 +27,23 @@ struct ImageFiltering {
     let selection = try KernelSelection(arguments)
     let mapping = try arguments.choice("output", from: OutputMapping.allCases.map(\.rawValue))
     let border = try FilterCommand.border(arguments.value("border")) ?? selection.border ?? .reflect101
-    filter = ImageFilter(
+    var filter = ImageFilter(
       filter: selection.filter, border: border,
       mapping: mapping.flatMap(OutputMapping.init(rawValue:)) ?? selection.defaultMapping)
+    filter.execution.algorithm = try FilterCommand.algorithm(arguments)
+    self.filter = filter
     depth = try arguments.choice("depth", from: ["8", "16"]).flatMap { Int($0) }
     force = arguments.flag("force")
+    createFolders = arguments.flag("mkdir")
+    maximumPixels = try InputReader.maximumPixels(arguments) ?? PNGImage.defaultMaximumPixels
+    compression = try FilterCommand.compression(arguments)
     verbose = arguments.flag("verbose")
   }
 
   func run() throws {
-    let jobs = try OutputPlan(inputs: inputs, output: output, force: force).jobs
+    let jobs = try OutputPlan(
+      inputs: inputs, output: output, force: force, createFolders: createFolders
+    ).jobs
     var failures = 0
     for job in jobs {
       do {
@@ -50,7 +60,7 @@ struct ImageFiltering {
 
   private func process(_ job: OutputPlan.Job) throws {
     let start = Date()
-    let image = try InputReader.readImage(job.input)
+    let image = try InputReader.readImage(job.input, maximumPixels: maximumPixels)
     let pixels: Tensor
     do {
       pixels = try filter.apply(to: image.pixels, hasAlpha: image.layout.hasAlpha)
@@ -63,13 +73,16 @@ struct ImageFiltering {
     }
     let result = PNGImage(
       pixels: pixels, layout: layout, bitDepth: depth ?? image.bitDepth, colorSpace: image.colorSpace)
-    try OutputWriter.write(result, to: job.output)
+    try OutputWriter.write(result, to: job.output, compression: compression)
 
     if verbose {
       let seconds = Date().timeIntervalSince(start)
+      let algorithms = (try? filter.algorithms(
+        imageShape: image.pixels.shape, hasAlpha: image.layout.hasAlpha))?
+        .map(\.rawValue).joined(separator: ", ") ?? "unknown"
       printError(
         "\(job.input) -> \(job.output): \(pixels.shape[2])x\(pixels.shape[1]) \(layout), "
-          + "\(result.bitDepth)-bit, \(String(format: "%.3f", seconds)) s")
+          + "\(result.bitDepth)-bit, algorithm \(algorithms), \(String(format: "%.3f", seconds)) s")
     }
   }
 

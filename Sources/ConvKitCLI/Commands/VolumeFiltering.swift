@@ -12,6 +12,8 @@ struct VolumeFiltering {
   let mapping: OutputMapping
   let depth: Int?
   let force: Bool
+  let createFolders: Bool
+  let maximumPixels: Int
   let verbose: Bool
 
   init(_ arguments: ParsedArguments) throws(UsageError) {
@@ -45,13 +47,17 @@ struct VolumeFiltering {
       .flatMap(OutputMapping.init(rawValue:)) ?? .clamp
     depth = try arguments.choice("depth", from: ["8", "16"]).flatMap { Int($0) }
     force = arguments.flag("force")
+    createFolders = arguments.flag("mkdir")
+    maximumPixels = try InputReader.maximumPixels(arguments) ?? PNGImage.defaultMaximumPixels
     verbose = arguments.flag("verbose")
   }
 
   func run() throws {
-    let jobs = try OutputPlan(inputs: slices, output: outputFolder, force: force).jobs
+    let jobs = try OutputPlan(
+      inputs: slices, output: outputFolder, force: force, createFolders: createFolders
+    ).jobs
     let start = Date()
-    let images = try slices.map { try PNGImage(contentsOf: $0) }
+    let images = try slices.map { try InputReader.readImage($0, maximumPixels: maximumPixels) }
     let (volume, alphas) = try stack(images)
 
     let filtered = try filter.apply(to: volume, border: border)

@@ -97,6 +97,13 @@ struct ArgumentParser {
 
       let (spec, inlineValue) = try lookUp(argument)
       if spec.takesValue {
+        // A known option where the value should be means the value was forgotten, as in
+        // `--kernel -o out.png`; a value that starts with '-' can be given as --name=VALUE.
+        if inlineValue == nil, let next = remaining.first, isOption(next) {
+          throw UsageError(
+            "option --\(spec.name) needs a value (\(spec.valueName!)), but '\(next)' is an option; "
+              + "give --\(spec.name)=VALUE for a value that starts with '-'")
+        }
         guard let value = inlineValue ?? remaining.popFirst() else {
           throw UsageError("option --\(spec.name) needs a value (\(spec.valueName!))")
         }
@@ -132,5 +139,14 @@ struct ArgumentParser {
 
   private static func isNegativeNumber(_ argument: String) -> Bool {
     Double(argument) != nil
+  }
+
+  /// Returns whether `argument` is one of this command's options, such as `-o` or
+  /// `--sigma=2`. A lone '-', a negative number and a matrix such as "-1 0 1" are not.
+  private func isOption(_ argument: String) -> Bool {
+    guard argument.hasPrefix("-"), argument != "-", argument != "--",
+      !Self.isNegativeNumber(argument)
+    else { return false }
+    return (try? lookUp(argument)) != nil
   }
 }

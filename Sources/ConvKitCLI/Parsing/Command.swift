@@ -40,6 +40,8 @@ extension Command {
     if !discussion.isEmpty {
       text += "\n\n" + discussion
     }
-    return text + "\n\nExit status: 0 on success, 1 on failure, 64 on a usage error.\n"
+    return text
+      + "\n\nExit status: 0 on success, 1 on failure, 64 on a usage error, 130 when interrupted"
+      + " by SIGINT (143 by SIGTERM).\n"
   }
 }

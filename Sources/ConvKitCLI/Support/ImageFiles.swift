@@ -3,25 +3,91 @@ import Foundation
 
 /// Reads a PNG image from a path, or from standard input for `-`.
 enum InputReader {
-  /// - Throws: `PNGError` naming the path (`<stdin>` for standard input) and the reason.
-  static func readImage(_ path: String) throws -> PNGImage {
-    guard path == "-" else {
-      return try PNGImage(contentsOf: path)
+  /// The `--max-pixels` option, for commands that read PNG files.
+  static let maximumPixelsOption = OptionSpec(
+    "max-pixels", value: "N",
+    help: "Reject input images of more than N pixels (width x height) before decoding them (default \(PNGImage.defaultMaximumPixels), 2^28).")
+
+  /// Returns the value of `--max-pixels`, or nil when it is not given.
+  ///
+  /// - Throws: `UsageError` for a value that is not an integer from 1 to
+  ///   `PNGImage.largestPixelLimit`.
+  static func maximumPixels(_ arguments: ParsedArguments) throws(UsageError) -> Int? {
+    try arguments.integer("max-pixels", in: 1...PNGImage.largestPixelLimit)
+  }
+
+  /// Reads and decodes the image at `path`, or standard input for `-`.
+  ///
+  /// - Parameter maximumPixels: the command's `--max-pixels` value. When it is
+  ///   given, an image over the limit gets an error that names the option;
+  ///   nil means `PNGImage.defaultMaximumPixels` and an error without a hint.
+  /// - Throws: `PNGError` naming the path (`<stdin>` for standard input) and
+  ///   the reason, or `InputTooLarge`.
+  static func readImage(_ path: String, maximumPixels: Int? = nil) throws -> PNGImage {
+    let limit = maximumPixels ?? PNGImage.defaultMaximumPixels
+    do {
+      if path == "-" {
+        return try PNGImage(fileDescriptor: 0, name: "<stdin>", maximumPixels: limit)
+      }
+      return try PNGImage(contentsOf: path, maximumPixels: limit)
+    } catch {
+      if case .tooLarge = error, maximumPixels != nil {
+        throw InputTooLarge(error: error)
+      }
+      throw error
     }
-    let bytes = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
-    return try PNGImage.decode(bytes, name: "<stdin>")
   }
 }
 
-/// Writes a PNG image atomically to a path, or to standard output for `-`.
+/// An input image over the pixel limit, from a command with `--max-pixels`.
+struct InputTooLarge: Error, CustomStringConvertible {
+  let error: PNGError
+
+  var description: String { "\(error); give --max-pixels N to allow larger images" }
+}
+
+/// Writes a PNG image to a path, or to standard output for `-`.
 enum OutputWriter {
-  /// - Throws: `PNGError` naming the path and the reason; no file is left behind.
-  static func write(_ image: PNGImage, to path: String) throws {
-    guard path == "-" else {
-      try image.write(to: path)
+  /// Writes `image` to `path`.
+  ///
+  /// A regular file, new or existing, is written atomically: a temporary file
+  /// beside it is renamed over it, so a failed or interrupted write leaves no
+  /// file behind. `-` writes to standard output, and an existing character
+  /// device, pipe or socket (such as `/dev/null` or `/dev/stdout`) is opened
+  /// and written directly.
+  ///
+  /// `compression` sets the zlib level and row filters; libpng's defaults
+  /// (`PNGCompression.small`) unless given.
+  ///
+  /// - Throws: `PNGError` naming the path and the reason, with the operating
+  ///   system's error for a failed write.
+  static func write(
+    _ image: PNGImage, to path: String, compression: PNGCompression = .small
+  ) throws {
+    if path == "-" {
+      try image.write(toFileDescriptor: 1, name: "<stdout>", compression: compression)
       return
     }
-    let bytes = try image.encoded()
-    FileHandle.standardOutput.write(Data(bytes))
+    guard isSpecialFile(path) else {
+      try image.write(to: path, compression: compression)
+      return
+    }
+
+    let descriptor = open(path, O_WRONLY | O_CLOEXEC)
+    guard descriptor >= 0 else {
+      let text = String(cString: strerror(errno))
+      throw PNGError.cannotWrite(path: path, reason: text.prefix(1).lowercased() + text.dropFirst())
+    }
+    defer { close(descriptor) }
+    try image.write(toFileDescriptor: descriptor, name: path, compression: compression)
+  }
+
+  /// Returns whether `path` exists and is neither a regular file nor a directory,
+  /// following symbolic links.
+  private static func isSpecialFile(_ path: String) -> Bool {
+    var status = stat()
+    guard stat(path, &status) == 0 else { return false }
+    let type = status.st_mode & S_IFMT
+    return type != S_IFREG && type != S_IFDIR
   }
 }

@@ -10,35 +10,38 @@ struct OutputPlan {
 
   let jobs: [Job]
 
-  /// - Throws: `UsageError` when the output does not fit the inputs. That is several inputs
-  ///   without a folder, a missing folder, or an existing folder without a trailing '/'.
-  ///   Standard input into a folder, and an output over an input without `force`, also throw.
-  init(inputs: [String], output: String, force: Bool) throws(UsageError) {
-    let manager = FileManager.default
-    var isDirectory: ObjCBool = false
-    let exists = manager.fileExists(atPath: output, isDirectory: &isDirectory)
+  /// Plans the outputs, creating missing folders when `createFolders` is set.
+  ///
+  /// - Throws: `UsageError` when the output does not fit the inputs:
+  ///   - several inputs without a folder;
+  ///   - a missing folder without `createFolders`, or a path under a regular file;
+  ///   - an existing folder without a trailing '/';
+  ///   - standard input, or two inputs with the same file name, into one folder;
+  ///   - an output that is an input file (the same inode) without `force`.
+  ///
+  ///   `FolderCreationFailure` when a folder cannot be created.
+  init(inputs: [String], output: String, force: Bool, createFolders: Bool = false) throws {
     let intoFolder = output.hasSuffix("/")
-
     if inputs.count > 1 && !intoFolder {
       throw UsageError("\(inputs.count) inputs need an output folder: give -o FOLDER/ (with the trailing '/')")
     }
+
     if intoFolder {
-      guard exists, isDirectory.boolValue else {
-        throw UsageError("output folder '\(output)' does not exist; create it first")
-      }
+      try Self.prepareFolder(output, create: createFolders)
       jobs = try inputs.map { input throws(UsageError) in
         guard input != "-" else {
           throw UsageError("standard input has no file name to use in folder '\(output)'; give -o FILE.png")
         }
         return Job(input: input, output: output + Self.fileName(of: input))
       }
+      try Self.checkDistinctOutputs(jobs)
     } else {
-      if exists && isDirectory.boolValue {
+      if Self.kind(of: output) == .folder {
         throw UsageError("output '\(output)' is a folder; write into it with -o '\(output)/'")
       }
       let folder = Self.folder(of: output)
-      if output != "-" && !folder.isEmpty && !manager.fileExists(atPath: folder) {
-        throw UsageError("output folder '\(folder)' does not exist; create it first")
+      if output != "-" && !folder.isEmpty {
+        try Self.prepareFolder(folder, create: createFolders)
       }
       jobs = [Job(input: inputs[0], output: output)]
     }
@@ -62,10 +65,81 @@ struct OutputPlan {
     return slash == path.startIndex ? "/" : String(path[..<slash])
   }
 
+  // MARK: - Checks
+
+  /// The kind of file at a path, following symbolic links.
+  private enum Kind {
+    case missing, folder, other
+  }
+
+  private static func kind(of path: String) -> Kind {
+    var status = stat()
+    guard stat(path, &status) == 0 else { return .missing }
+    return (status.st_mode & S_IFMT) == S_IFDIR ? .folder : .other
+  }
+
+  /// Checks that `folder` is a folder, creating it and its parents if it is missing and
+  /// `create` is set.
+  private static func prepareFolder(_ folder: String, create: Bool) throws {
+    switch kind(of: folder) {
+    case .folder:
+      return
+    case .other:
+      throw UsageError("output folder '\(folder)' is a file, not a folder; give another output")
+    case .missing:
+      guard create else {
+        throw UsageError("output folder '\(folder)' does not exist; create it first or give --mkdir")
+      }
+      try createFolder(folder)
+    }
+  }
+
+  /// Creates `folder` and any missing parents, as `mkdir -p` does, with mode 0777 less
+  /// the umask.
+  private static func createFolder(_ folder: String) throws {
+    let parent = Self.folder(of: folder.hasSuffix("/") ? String(folder.dropLast()) : folder)
+    if !parent.isEmpty && kind(of: parent) == .missing {
+      try createFolder(parent)
+    }
+    guard mkdir(folder, 0o777) != 0 else { return }
+    let code = errno
+    if code == EEXIST && kind(of: folder) == .folder {
+      return
+    }
+    throw FolderCreationFailure(folder: folder, code: code)
+  }
+
+  /// Rejects two jobs that would write the same output file.
+  private static func checkDistinctOutputs(_ jobs: [Job]) throws(UsageError) {
+    var inputByOutput: [String: String] = [:]
+    for job in jobs {
+      if let earlier = inputByOutput[job.output] {
+        throw UsageError(
+          "inputs '\(earlier)' and '\(job.input)' would both be written to '\(job.output)'; "
+            + "filter them into different folders")
+      }
+      inputByOutput[job.output] = job.input
+    }
+  }
+
+  /// Returns whether both paths name the same existing file: the same device and inode, so
+  /// hard links, symbolic links and `..` are all seen through.
   private static func sameFile(_ a: String, _ b: String) -> Bool {
     guard a != "-", b != "-" else { return false }
-    let resolvedA = URL(fileURLWithPath: a).standardizedFileURL.resolvingSymlinksInPath().path
-    let resolvedB = URL(fileURLWithPath: b).standardizedFileURL.resolvingSymlinksInPath().path
-    return resolvedA == resolvedB
+    var statusA = stat()
+    var statusB = stat()
+    guard stat(a, &statusA) == 0, stat(b, &statusB) == 0 else { return false }
+    return statusA.st_dev == statusB.st_dev && statusA.st_ino == statusB.st_ino
+  }
+}
+
+/// A folder that `--mkdir` could not create, with the operating system's reason.
+struct FolderCreationFailure: Error, CustomStringConvertible {
+  let folder: String
+  let code: Int32
+
+  var description: String {
+    let text = String(cString: strerror(code))
+    return "cannot create folder '\(folder)': \(text.prefix(1).lowercased() + text.dropFirst())"
   }
 }

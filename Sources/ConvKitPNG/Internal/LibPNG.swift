@@ -2,9 +2,9 @@ import CPNGBridge
 
 /// The calls into CPNGBridge, the C target that owns libpng's `setjmp`.
 ///
-/// This is the only Swift file that imports CPNGBridge or touches its
-/// pointers. Each call hands C a message buffer and turns a non-zero status
-/// into a `FailureReason` carrying libpng's text unchanged.
+/// This is the only Swift file that calls libpng through CPNGBridge or
+/// touches its pointers. Each call hands C a message buffer and turns a
+/// non-zero status into a `FailureReason` carrying libpng's text unchanged.
 enum LibPNG {
   /// Interleaved samples and what describes them.
   struct Raster {
@@ -39,24 +39,31 @@ enum LibPNG {
 
   /// Decodes a whole PNG held in memory, keeping the stored sample values.
   ///
-  /// Calls `ckpng_decode`, which runs libpng's `png_read_info`, the expansions
+  /// Calls `ckpng_decode`, which runs libpng's `png_read_info`, checks
+  /// width * height against `maximumPixels`, then runs the expansions
   /// (`png_set_palette_to_rgb`, `png_set_expand_gray_1_2_4_to_8`,
   /// `png_set_tRNS_to_alpha`, `png_set_interlace_handling`), `png_read_image`
   /// and `png_read_end`, then reads `png_get_sRGB`, `png_get_gAMA_fixed`,
   /// `png_get_cHRM_fixed` and `png_get_iCCP`.
   ///
-  /// - Throws: `FailureReason` with libpng's message.
-  static func decode(_ bytes: [UInt8]) throws(FailureReason) -> Decoded {
+  /// - Throws: `ReadFailure.tooLarge` with the declared size, or
+  ///   `ReadFailure.invalid` with libpng's message.
+  static func decode(_ bytes: [UInt8], maximumPixels: Int) throws(ReadFailure) -> Decoded {
     var decoded = ckpng_decoded()
     var message = [CChar](repeating: 0, count: Int(CKPNG_MESSAGE_CAPACITY))
+    var limits = ckpng_decode_limits(max_pixels: UInt64(max(maximumPixels, 1)))
 
     let status = bytes.withUnsafeBufferPointer { data in
       message.withUnsafeMutableBufferPointer { text in
-        ckpng_decode(data.baseAddress, data.count, &decoded, text.baseAddress, text.count)
+        ckpng_decode(
+          data.baseAddress, data.count, &limits, &decoded, text.baseAddress, text.count)
       }
     }
+    if status == CKPNG_TOO_LARGE {
+      throw .tooLarge(width: Int(decoded.width), height: Int(decoded.height))
+    }
     guard status == CKPNG_OK else {
-      throw FailureReason(string(from: message))
+      throw .invalid(FailureReason(string(from: message)))
     }
     defer { ckpng_decoded_free(&decoded) }
 
@@ -73,9 +80,14 @@ enum LibPNG {
   /// `png_set_benign_errors` on and libpng's sRGB profile check off
   /// (`png_set_option`), so that whatever decoding accepted can be written.
   ///
+  /// With `fastRowFilters`, every row gets the SUB filter (`png_set_filter`) and zlib the
+  /// run-length strategy (`png_set_compression_strategy(Z_RLE)`).
+  ///
   /// - Precondition: the raster and colour space passed `PNGImage`'s checks.
   /// - Throws: `FailureReason` with libpng's message.
-  static func encode(_ raster: Raster, compressionLevel: Int) throws(FailureReason) -> [UInt8] {
+  static func encode(
+    _ raster: Raster, compressionLevel: Int, fastRowFilters: Bool = false
+  ) throws(FailureReason) -> [UInt8] {
     var buffer = ckpng_buffer()
     var message = [CChar](repeating: 0, count: Int(CKPNG_MESSAGE_CAPACITY))
     let profile = raster.colorSpace.iccProfile
@@ -86,6 +98,7 @@ enum LibPNG {
         (profile?.data ?? []).withUnsafeBufferPointer { profileBytes in
           message.withUnsafeMutableBufferPointer { text in
             var options = encodeOptions(raster, compressionLevel: compressionLevel)
+            options.fast_filters = fastRowFilters ? 1 : 0
             if profile != nil {
               options.color_space.has_icc_profile = 1
               options.color_space.icc_name = name.baseAddress

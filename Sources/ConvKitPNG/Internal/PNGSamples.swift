@@ -53,18 +53,22 @@ enum PNGSamples {
     let scale = Float(maxValue(bitDepth: bitDepth))
     var samples = [UInt8](repeating: 0, count: tensor.count * bytesPerSample)
 
-    for channel in 0..<channels {
-      var destination = channel * bytesPerSample
-      let source = channel * plane
-      for pixel in 0..<plane {
-        let value = quantize(tensor.scalars[source + pixel], scale: scale)
-        if bytesPerSample == 2 {
-          samples[destination] = UInt8(truncatingIfNeeded: value >> 8)
-          samples[destination + 1] = UInt8(truncatingIfNeeded: value)
-        } else {
-          samples[destination] = UInt8(truncatingIfNeeded: value)
+    tensor.scalars.withUnsafeBufferPointer { scalars in
+      samples.withUnsafeMutableBufferPointer { samples in
+        for channel in 0..<channels {
+          var destination = channel * bytesPerSample
+          let source = channel * plane
+          for pixel in 0..<plane {
+            let value = quantize(scalars[source + pixel], scale: scale)
+            if bytesPerSample == 2 {
+              samples[destination] = UInt8(truncatingIfNeeded: value >> 8)
+              samples[destination + 1] = UInt8(truncatingIfNeeded: value)
+            } else {
+              samples[destination] = UInt8(truncatingIfNeeded: value)
+            }
+            destination += channels * bytesPerSample
+          }
         }
-        destination += channels * bytesPerSample
       }
     }
     return samples
@@ -75,7 +79,11 @@ enum PNGSamples {
   /// Rounds half away from zero (`value * scale` 0.5 becomes 1); NaN gives 0.
   static func quantize(_ value: Float, scale: Float) -> Int {
     guard !value.isNaN else { return 0 }
-    let clamped = min(max(value, 0), 1)
-    return Int((clamped * scale).rounded(.toNearestOrAwayFromZero))
+    let scaled = min(max(value, 0), 1) * scale
+    // For scaled >= 0 this equals scaled.rounded(.toNearestOrAwayFromZero), without the
+    // call to roundf that baseline x86-64 makes for it: truncation is floor here, and the
+    // difference scaled - floor is exact.
+    let floor = Int(scaled)
+    return scaled - Float(floor) >= 0.5 ? floor + 1 : floor
   }
 }

@@ -11,39 +11,58 @@
 enum POSIXFile {
   // MARK: - Reading
 
-  /// Returns every byte of the file at `path`.
+  /// Opens the file at `path` for reading.
   ///
-  /// Uses `open`, `fstat` and `read` (retried on `EINTR`).
-  ///
+  /// - Returns: the descriptor, which the caller closes, and the size of a
+  ///   regular file (nil for a pipe or device).
   /// - Throws: `FailureReason` for a missing, unreadable or directory path.
-  static func contents(of path: String) throws(FailureReason) -> [UInt8] {
+  static func openForReading(_ path: String) throws(FailureReason) -> (descriptor: Int32, size: Int?) {
     guard !path.isEmpty else { throw FailureReason("empty path") }
     let descriptor = open(path, O_RDONLY | O_CLOEXEC)
     guard descriptor >= 0 else { throw lastError() }
-    defer { close(descriptor) }
 
     var status = stat()
-    guard fstat(descriptor, &status) == 0 else { throw lastError() }
-    guard !isDirectory(status) else { throw FailureReason("is a directory") }
-
-    return try readAll(descriptor, sizeHint: Int(status.st_size))
+    guard fstat(descriptor, &status) == 0 else {
+      let error = lastError()
+      close(descriptor)
+      throw error
+    }
+    guard !isDirectory(status) else {
+      close(descriptor)
+      throw FailureReason("is a directory")
+    }
+    let isRegular = (status.st_mode & S_IFMT) == S_IFREG
+    return (descriptor, isRegular ? Int(status.st_size) : nil)
   }
 
-  /// Reads until end of file.
-  private static func readAll(_ descriptor: Int32, sizeHint: Int) throws(FailureReason) -> [UInt8] {
-    var bytes: [UInt8] = []
-    bytes.reserveCapacity(max(sizeHint, 0))
+  /// Appends bytes read from `descriptor` to `bytes` until it has `limit`
+  /// bytes or the end of the file is reached.
+  ///
+  /// Uses `read`, retried on `EINTR`, 64 KiB at a time.
+  ///
+  /// - Returns: whether the end of the file was reached.
+  /// - Throws: `FailureReason` with the `strerror` text of a failed `read`.
+  static func fill(
+    _ bytes: inout [UInt8], from descriptor: Int32, upTo limit: Int
+  ) throws(FailureReason) -> Bool {
     var chunk = [UInt8](repeating: 0, count: 1 << 16)
 
-    while true {
-      let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+    while bytes.count < limit {
+      let wanted = min(chunk.count, limit - bytes.count)
+      let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, wanted) }
       if count < 0 {
         if errno == EINTR { continue }
         throw lastError()
       }
-      if count == 0 { return bytes }
+      if count == 0 { return true }
       bytes.append(contentsOf: chunk[..<count])
     }
+    return false
+  }
+
+  /// Closes a descriptor that was only read; errors are ignored.
+  static func closeDescriptor(_ descriptor: Int32) {
+    close(descriptor)
   }
 
   // MARK: - Writing
@@ -53,29 +72,32 @@ enum POSIXFile {
   /// Writes a temporary file in the target's folder (`open` with `O_EXCL`),
   /// then `write`, `fsync`, `close` and `rename` over the target, and a
   /// best-effort `fsync` of the folder. On failure the temporary file is
-  /// removed with `unlink`. A new file gets mode 0666 less the umask; a
-  /// replaced file keeps its mode. A symbolic link is followed: the file it
-  /// points to is replaced.
+  /// removed with `unlink`. While it exists, the temporary file is recorded
+  /// in `TemporaryFiles`, so that a signal handler installed with
+  /// `PNGImage.removeTemporaryFilesOnSignals()` removes it too. A new file
+  /// gets mode 0666 less the umask; a replaced file keeps its mode. A
+  /// symbolic link is followed: the file it points to is replaced.
   ///
   /// - Throws: `FailureReason` if the target is a directory or not a regular
   ///   file, or with the `strerror` text of the call that failed.
   static func writeAtomically(_ bytes: [UInt8], to path: String) throws(FailureReason) {
     guard !path.isEmpty else { throw FailureReason("empty path") }
     let target = try resolveTarget(path)
-    let (temporary, descriptor) = try createTemporary(near: target.path, mode: target.mode)
+    let temporary = try createTemporary(near: target.path, mode: target.mode)
+    defer { TemporaryFiles.forget(temporary.slot) }
 
     do throws(FailureReason) {
-      try writeAll(bytes, to: descriptor)
-      guard fsync(descriptor) == 0 else { throw lastError() }
+      try writeAll(bytes, to: temporary.descriptor)
+      guard fsync(temporary.descriptor) == 0 else { throw lastError() }
     } catch {
-      close(descriptor)
-      unlink(temporary)
+      close(temporary.descriptor)
+      unlink(temporary.path)
       throw error
     }
 
-    guard close(descriptor) == 0, rename(temporary, target.path) == 0 else {
+    guard close(temporary.descriptor) == 0, rename(temporary.path, target.path) == 0 else {
       let error = lastError()
-      unlink(temporary)
+      unlink(temporary.path)
       throw error
     }
     syncFolder(of: target.path)
@@ -108,28 +130,46 @@ enum POSIXFile {
     return Target(path: resolved, mode: status.st_mode & 0o7777)
   }
 
+  /// A temporary file open for writing, and its `TemporaryFiles` slot.
+  private struct Temporary {
+    var path: String
+    var descriptor: Int32
+    var slot: Int32
+  }
+
   /// Creates a new, uniquely named file beside `path`, open for writing.
+  ///
+  /// The name is recorded before `open` creates the file, so that no moment
+  /// exists in which the file exists unrecorded. A signal in between removes
+  /// a path that does not exist yet, which does nothing. The random 64-bit
+  /// suffix makes it practically impossible that another program's file has
+  /// that name.
   private static func createTemporary(
     near path: String, mode: mode_t?
-  ) throws(FailureReason) -> (path: String, descriptor: Int32) {
+  ) throws(FailureReason) -> Temporary {
     let (folder, name) = split(path)
 
     for _ in 0..<16 {
       let suffix = String(UInt64.random(in: 0...UInt64.max), radix: 16)
       let temporary = "\(folder)/.\(name).\(suffix).tmp"
+      let slot = TemporaryFiles.record(temporary)
       let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
       if descriptor < 0 {
-        if errno == EEXIST { continue }
-        throw lastError()
+        let code = errno
+        TemporaryFiles.forget(slot)
+        if code == EEXIST { continue }
+        throw lastError(code)
       }
       if let mode { fchmod(descriptor, mode) }
-      return (temporary, descriptor)
+      return Temporary(path: temporary, descriptor: descriptor, slot: slot)
     }
     throw FailureReason("cannot create a temporary file in '\(folder)'")
   }
 
   /// Writes every byte, retrying short writes and `EINTR`.
-  private static func writeAll(_ bytes: [UInt8], to descriptor: Int32) throws(FailureReason) {
+  ///
+  /// - Throws: `FailureReason` with the `strerror` text of a failed `write`.
+  static func writeAll(_ bytes: [UInt8], to descriptor: Int32) throws(FailureReason) {
     var written = 0
     while written < bytes.count {
       let count = bytes.withUnsafeBytes { buffer in
@@ -166,9 +206,10 @@ enum POSIXFile {
     (status.st_mode & S_IFMT) == S_IFDIR
   }
 
-  /// The `strerror` text of `errno`, first letter lowercased.
-  private static func lastError() -> FailureReason {
-    let text = String(cString: strerror(errno))
+  /// Returns the `strerror` text of `code` (by default `errno`), first letter
+  /// lowercased.
+  private static func lastError(_ code: Int32 = errno) -> FailureReason {
+    let text = String(cString: strerror(code))
     let characters = Array(text)
     guard characters.count > 1, characters[0].isUppercase, characters[1].isLowercase else {
       return FailureReason(text)

@@ -1,0 +1,31 @@
+/// A way of computing a correlation. Every algorithm computes the same result, up to float
+/// rounding; they differ in speed and in the kernels they accept.
+///
+/// With `ExecutionOptions.algorithm` left `nil`, ConvKit picks one per call, by kernel:
+/// the running sum for a box (every weight equal), separable for any other kernel of rank
+/// 1, FFT for a large kernel of higher rank when its estimated cost is lower than the
+/// direct loop's, and direct otherwise.
+public enum ConvolutionAlgorithm: String, CaseIterable, Sendable {
+  /// The sum over every kernel tap, for every output sample. Accepts every convolution.
+  case direct
+
+  /// A column pass with one 1D kernel, then a row pass with another. Accepts 2D kernels of
+  /// rank 1, such as Gaussian, box, Sobel, Scharr and Prewitt, where each output channel
+  /// reads one input channel, at stride 1 and dilation 1.
+  case separable
+
+  /// Running sums down the columns, then sums of shifted rows: a few additions per sample
+  /// whatever the kernel size. Accepts kernels whose weights are all equal (boxes), under
+  /// the conditions of `separable`.
+  case runningSum = "running-sum"
+
+  /// Fast Fourier transforms of overlapping tiles (overlap-save). Accepts any 2D kernel
+  /// under the conditions of `separable`; it pays off for large kernels that are not
+  /// separable.
+  case fft
+}
+
+extension ConvolutionAlgorithm: CustomStringConvertible {
+  /// The name used on the command line: `direct`, `separable`, `running-sum` or `fft`.
+  public var description: String { rawValue }
+}

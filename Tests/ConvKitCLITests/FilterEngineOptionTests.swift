@@ -1,0 +1,112 @@
+import ConvKitPNG
+import Foundation
+import Testing
+
+@Suite("convkit filter --algorithm and --compression")
+struct FilterEngineOptionTests {
+  @Test("every algorithm gives the same image", arguments: ["direct", "separable", "fft"])
+  func algorithmsAgree(algorithm: String) throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    let input = Repository.sampleImage("camera.png")
+    let arguments = ["filter", input, "-k", "gaussian", "--sigma", "2", "--depth", "16"]
+
+    let automatic = try ConvKitRun.run(arguments + ["-o", folder.file("auto.png")])
+    let chosen = try ConvKitRun.run(arguments + ["--algorithm", algorithm, "-o", folder.file("chosen.png")])
+
+    #expect(automatic.status == 0)
+    #expect(chosen.status == 0)
+    let expected = try PNGImage(contentsOf: folder.file("auto.png")).pixels.scalars
+    let actual = try PNGImage(contentsOf: folder.file("chosen.png")).pixels.scalars
+    let difference = zip(expected, actual).map { abs($0 - $1) }.max() ?? 0
+    #expect(difference <= 1.5 / 65535, "largest difference \(difference * 65535) in 16-bit levels")
+  }
+
+  @Test("box runs on running sums")
+  func runningSum() throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    let input = Repository.sampleImage("coins.png")
+    let arguments = ["filter", input, "-k", "box", "--size", "9", "--depth", "16"]
+
+    let sums = try ConvKitRun.run(arguments + ["--algorithm", "running-sum", "-o", folder.file("sums.png")])
+    let direct = try ConvKitRun.run(arguments + ["--algorithm", "direct", "-o", folder.file("direct.png")])
+
+    #expect(sums.status == 0)
+    #expect(direct.status == 0)
+    let expected = try PNGImage(contentsOf: folder.file("direct.png")).pixels.scalars
+    let actual = try PNGImage(contentsOf: folder.file("sums.png")).pixels.scalars
+    #expect(zip(expected, actual).allSatisfy { abs($0 - $1) <= 1.5 / 65535 })
+  }
+
+  @Test("verbose names the algorithm")
+  func verboseAlgorithm() throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    let input = Repository.sampleImage("coins.png")
+
+    let run = try ConvKitRun.run(["filter", input, "-k", "sharpen", "-v", "-o", folder.file("out.png")])
+
+    #expect(run.status == 0)
+    #expect(run.standardError.contains("algorithm direct"), "\(run.standardError)")
+  }
+
+  @Test("separable rejects a kernel of rank 2 with the reason")
+  func separableRejected() throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    let input = Repository.sampleImage("coins.png")
+
+    let run = try ConvKitRun.run(
+      ["filter", input, "-k", "sharpen", "--algorithm", "separable", "-o", folder.file("out.png")])
+
+    #expect(run.status == 1)
+    #expect(run.standardError.contains("does not have rank 1"), "\(run.standardError)")
+  }
+
+  @Test("unknown algorithm is a usage error")
+  func unknownAlgorithm() throws {
+    let run = try ConvKitRun.run(
+      ["filter", Repository.sampleImage("coins.png"), "-k", "box", "--algorithm", "ftt", "-o", "/dev/null"])
+
+    #expect(run.status == 64)
+    #expect(run.standardError.contains("did you mean 'fft'"), "\(run.standardError)")
+  }
+
+  @Test("compression settings keep the pixels", arguments: ["fast", "small", "0", "9"])
+  func compressionKeepsPixels(compression: String) throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    let input = Repository.sampleImage("astronaut.png")
+
+    let run = try ConvKitRun.run(
+      ["filter", input, "-k", "identity", "--compression", compression, "-o", folder.file("out.png")])
+
+    #expect(run.status == 0)
+    #expect(try PNGImage(contentsOf: folder.file("out.png")).pixels == PNGImage(contentsOf: input).pixels)
+  }
+
+  @Test("small compression writes a smaller file than fast")
+  func smallIsSmaller() throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    let input = Repository.sampleImage("astronaut.png")
+
+    _ = try ConvKitRun.run(["filter", input, "-k", "identity", "-o", folder.file("fast.png")])
+    _ = try ConvKitRun.run(
+      ["filter", input, "-k", "identity", "--compression", "small", "-o", folder.file("small.png")])
+
+    let fast = try FileManager.default.attributesOfItem(atPath: folder.file("fast.png"))[.size] as! Int
+    let small = try FileManager.default.attributesOfItem(atPath: folder.file("small.png"))[.size] as! Int
+    #expect(small < fast)
+  }
+
+  @Test("invalid compression is a usage error")
+  func invalidCompression() throws {
+    let run = try ConvKitRun.run(
+      ["filter", Repository.sampleImage("coins.png"), "-k", "box", "--compression", "10", "-o", "/dev/null"])
+
+    #expect(run.status == 64)
+    #expect(run.standardError.contains("zlib level from 0 to 9"), "\(run.standardError)")
+  }
+}

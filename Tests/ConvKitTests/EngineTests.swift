@@ -1,0 +1,172 @@
+@testable import ConvKit
+import Testing
+
+/// Seeded values in [-1, 1), so every run checks the same tensors.
+private func seededValues(_ count: Int, seed: UInt64) -> [Float] {
+  var state = seed &* 0x9E37_79B9_7F4A_7C15 | 1
+  return (0..<count).map { _ in
+    state ^= state << 13
+    state ^= state >> 7
+    state ^= state << 17
+    return Float(state >> 40) / Float(1 << 23) - 1
+  }
+}
+
+/// Returns the largest difference between two tensors, relative to the largest magnitude
+/// in `expected` (at least 1).
+private func relativeError(_ actual: Tensor, _ expected: Tensor) -> Float {
+  let scale = max(1, expected.scalars.map(abs).max() ?? 0)
+  return zip(actual.scalars, expected.scalars).map { abs($0 - $1) }.max().map { $0 / scale } ?? 0
+}
+
+private let borders: [BorderMode] = [.zero, .constant(0.5), .replicate, .reflect101, .symmetric, .wrap]
+
+/// One correlation setting checked against the reference loop.
+struct EngineCase: CustomTestStringConvertible, Sendable {
+  let name: String
+  let input: [Int]
+  let weight: [Int]
+  let options: ConvolutionOptions
+  var testDescription: String { name }
+}
+
+@Suite("Engine against the reference loop")
+struct EngineTests {
+  static let directCases: [EngineCase] = [
+    EngineCase(name: "1D same", input: [2, 37], weight: [3, 2, 5], options: .init(padding: .same, border: .reflect101)),
+    EngineCase(name: "2D depthwise 3x3", input: [3, 19, 45], weight: [3, 1, 3, 3], options: .init(padding: .same, border: .reflect101, groups: 3)),
+    EngineCase(name: "2D full 3 to 4 channels", input: [2, 3, 17, 33], weight: [4, 3, 3, 3], options: .init(padding: .same, border: .replicate)),
+    EngineCase(name: "2D even kernel", input: [1, 12, 40], weight: [1, 1, 4, 6], options: .init(padding: .same, border: .symmetric)),
+    EngineCase(name: "2D kernel wider than input", input: [1, 5, 4], weight: [1, 1, 7, 9], options: .init(padding: .same, border: .reflect101)),
+    EngineCase(name: "2D height stride and dilation", input: [2, 21, 35], weight: [2, 1, 3, 3], options: .init(padding: .same, border: .wrap, stride: [2, 1], dilation: [2, 3], groups: 2)),
+    EngineCase(name: "2D width stride", input: [1, 15, 31], weight: [1, 1, 3, 3], options: .init(padding: .same, border: .reflect101, stride: [2])),
+    EngineCase(name: "2D valid with groups", input: [4, 16, 50], weight: [6, 2, 5, 3], options: .init(padding: .valid, groups: 2)),
+    EngineCase(name: "2D full padding", input: [1, 9, 41], weight: [1, 1, 3, 5], options: .init(padding: .full, border: .constant(0.25))),
+    EngineCase(name: "3D same", input: [2, 6, 7, 19], weight: [2, 2, 3, 3, 3], options: .init(padding: .same, border: .reflect101)),
+    EngineCase(name: "3D depth stride", input: [1, 9, 8, 20], weight: [1, 1, 3, 2, 3], options: .init(padding: .same, border: .replicate, stride: [2, 1, 1])),
+  ]
+
+  @Test("direct path", arguments: directCases, borders)
+  func direct(_ setting: EngineCase, border: BorderMode) throws {
+    var options = setting.options
+    options.border = border
+    let input = Tensor(shape: setting.input, scalars: seededValues(setting.input.reduce(1, *), seed: 1))
+    let weight = Tensor(shape: setting.weight, scalars: seededValues(setting.weight.reduce(1, *), seed: 2))
+    let bias = seededValues(setting.weight[0], seed: 3)
+
+    let expected = try input.referenceCorrelated(with: weight, bias: bias, options: options)
+    let actual = try input.correlated(
+      with: weight, bias: bias, options: options, execution: .init(algorithm: .direct))
+
+    #expect(actual.shape == expected.shape)
+    #expect(relativeError(actual, expected) < 1e-6)
+  }
+
+  /// Depthwise 2D settings that every algorithm accepts, with the kernel kind to use.
+  static let planeCases: [(String, [Int], Int, Int)] = [
+    ("3x3 on 19x45", [3, 19, 45], 3, 3),
+    ("5x5 on 70x9", [2, 70, 9], 5, 5),
+    ("7x4 on 33x130", [1, 33, 130], 7, 4),
+    ("15x15 on 40x300", [2, 40, 300], 15, 15),
+    ("31x31 on 20x17", [1, 20, 17], 31, 31),
+    ("1x9 on 8x64", [1, 8, 64], 1, 9),
+  ]
+
+  @Test("separable path on rank-1 kernels", arguments: planeCases, borders)
+  func separable(_ setting: (String, [Int], Int, Int), border: BorderMode) throws {
+    let (_, shape, rows, columns) = setting
+    let column = seededValues(rows, seed: 4)
+    let row = seededValues(columns, seed: 5)
+    let kernel = (0..<rows).flatMap { r in row.map { column[r] * $0 } }
+    try checkPlanePath(.separable, shape: shape, rows: rows, columns: columns, kernel: kernel, border: border)
+  }
+
+  @Test("running-sum path on boxes", arguments: planeCases, borders)
+  func runningSum(_ setting: (String, [Int], Int, Int), border: BorderMode) throws {
+    let (_, shape, rows, columns) = setting
+    let kernel = [Float](repeating: 1 / Float(rows * columns), count: rows * columns)
+    try checkPlanePath(.runningSum, shape: shape, rows: rows, columns: columns, kernel: kernel, border: border)
+  }
+
+  @Test("FFT path on random kernels", arguments: planeCases, borders)
+  func fft(_ setting: (String, [Int], Int, Int), border: BorderMode) throws {
+    let (_, shape, rows, columns) = setting
+    let kernel = seededValues(rows * columns, seed: 6)
+    try checkPlanePath(.fft, shape: shape, rows: rows, columns: columns, kernel: kernel, border: border)
+  }
+
+  private func checkPlanePath(
+    _ algorithm: ConvolutionAlgorithm, shape: [Int], rows: Int, columns: Int, kernel: [Float],
+    border: BorderMode
+  ) throws {
+    let channels = shape[shape.count - 3]
+    let input = Tensor(shape: shape, scalars: seededValues(shape.reduce(1, *), seed: 7))
+    let weight = Tensor(shape: [channels, 1, rows, columns], scalars: Array([[Float]](repeating: kernel, count: channels).joined()))
+    let bias = seededValues(channels, seed: 8)
+    let options = ConvolutionOptions(padding: .same, border: border, groups: channels)
+
+    let expected = try input.referenceCorrelated(with: weight, bias: bias, options: options)
+    let actual = try input.correlated(
+      with: weight, bias: bias, options: options, execution: .init(algorithm: algorithm))
+
+    #expect(actual.shape == expected.shape)
+    #expect(relativeError(actual, expected) < 2e-5, "\(algorithm) differs from the reference")
+  }
+
+  @Test(
+    "automatic choice by kernel",
+    arguments: [
+      (Kernel.sobelX, ConvolutionAlgorithm.separable),
+      (try! Kernel.gaussian(sigma: 3, size: 15), .separable),
+      (try! Kernel.box(size: 3), .separable),
+      (try! Kernel.box(size: 31), .runningSum),
+      (Kernel.sharpen, .direct),
+      (try! Kernel(rows: 7, columns: 7, values: seededValues(49, seed: 9)), .direct),
+      (try! Kernel(rows: 31, columns: 31, values: seededValues(961, seed: 10)), .fft),
+    ])
+  func automaticChoice(kernel: Kernel, expected: ConvolutionAlgorithm) throws {
+    let correlator = try Correlator(
+      inputShape: [3, 512, 512], weight: kernel.depthwiseWeight(channels: 3),
+      options: ConvolutionOptions(padding: .same, border: .reflect101, groups: 3))
+    #expect(correlator.algorithm == expected)
+  }
+
+  @Test("results do not depend on the thread count", arguments: ConvolutionAlgorithm.allCases)
+  func threadCounts(algorithm: ConvolutionAlgorithm) throws {
+    let input = Tensor(shape: [2, 300, 77], scalars: seededValues(2 * 300 * 77, seed: 11))
+    let kernel = algorithm == .runningSum ? [Float](repeating: 0.04, count: 25) : [1, 4, 6, 4, 1].flatMap { a in [1, 4, 6, 4, 1].map { a * $0 / 256 } }
+    let weight = Tensor(shape: [2, 1, 5, 5], scalars: kernel + kernel)
+    let options = ConvolutionOptions(padding: .same, border: .reflect101, groups: 2)
+
+    let single = try input.correlated(with: weight, options: options, execution: .init(algorithm: algorithm, threadCount: 1))
+    for threads in [2, 3, 8] {
+      let several = try input.correlated(with: weight, options: options, execution: .init(algorithm: algorithm, threadCount: threads))
+      #expect(several.scalars == single.scalars, "\(threads) threads")
+    }
+    let automatic = try input.correlated(with: weight, options: options, execution: .init(algorithm: algorithm))
+    #expect(automatic.scalars == single.scalars, "all cores")
+  }
+
+  @Test("separable rejects a kernel of rank 2")
+  func separableRejectsRankTwo() {
+    let image = Tensor(shape: [1, 8, 8], repeating: 1)
+    #expect(throws: ConvolutionError.self) {
+      try image.correlated(
+        with: Kernel.sharpen.weight, options: ConvolutionOptions(padding: .same),
+        execution: .init(algorithm: .separable))
+    }
+  }
+
+  @Test("writing into an existing output reuses it")
+  func preallocatedOutput() throws {
+    let input = Tensor(shape: [3, 40, 50], scalars: seededValues(6000, seed: 12))
+    let weight = try Kernel.gaussian(sigma: 1).depthwiseWeight(channels: 3)
+    let options = ConvolutionOptions(padding: .same, border: .reflect101, groups: 3)
+    var output = Tensor(shape: [6000], repeating: .nan)
+
+    try input.correlate(with: weight, options: options, into: &output)
+
+    #expect(output.shape == [3, 40, 50])
+    #expect(output.scalars == (try input.correlated(with: weight, options: options)).scalars)
+  }
+}
