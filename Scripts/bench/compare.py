@@ -10,7 +10,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import subprocess
 import sys
 import tempfile
@@ -138,16 +137,19 @@ def gradient_step(size):
     return run
 
 
-def run_process(arguments, environment=None):
-    """Run a command; return (milliseconds, peak resident MB) from wait4."""
-    start = time.perf_counter()
-    process = subprocess.Popen(arguments, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=environment)
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = (time.perf_counter() - start) * 1000
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        raise RuntimeError(f"{' '.join(arguments)} failed: {process.stderr.read().decode()}")
-    return elapsed, usage.ru_maxrss / 1024
+def run_process(arguments):
+    """Run a command; return (milliseconds, peak resident MB).
+
+    The peak comes from GNU time (/usr/bin/time -f %M) running the command, because a child
+    forked from this large Python process would report this process's size as its own."""
+    with tempfile.NamedTemporaryFile("r", suffix=".txt") as peak:
+        command = ["/usr/bin/time", "-f", "%M", "-o", peak.name] + arguments
+        start = time.perf_counter()
+        result = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        elapsed = (time.perf_counter() - start) * 1000
+        if result.returncode != 0:
+            raise RuntimeError(f"{' '.join(arguments)} failed: {result.stderr.decode()}")
+        return elapsed, int(peak.read().split()[-1]) / 1024
 
 
 OPENCV_SCRIPT = """

@@ -119,8 +119,7 @@ typedef struct ckpng_encode_options {
   ckpng_color_space color_space;
   /// 0: libpng's default row filters (an adaptive choice per row) and zlib
   /// strategy. 1: the SUB row filter on every row and zlib's run-length
-  /// strategy (Z_RLE), as OpenCV's PNG writer does: several times faster to
-  /// write than 0 at the same level, and larger.
+  /// strategy (Z_RLE): faster to write than 0 at the same level, and larger.
   int fast_filters;
 } ckpng_encode_options;
 

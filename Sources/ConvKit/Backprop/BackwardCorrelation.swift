@@ -1,6 +1,7 @@
 /// The backward pass of a correlation, written as correlations run by the engine.
 ///
-/// Storage is `[N, C, D, H, W]` as in the forward pass; `plan` holds the forward shapes.
+/// Storage is `[N, C, D, H, W]` as in the forward pass, and `plan` contains the forward
+/// shapes.
 struct BackwardCorrelation {
   let plan: ConvolutionPlan
   let execution: ExecutionOptions

@@ -1,5 +1,5 @@
-/// For each axis of a plan, the input index that every padded position reads, so that the
-/// engine never pads a whole tensor: rows outside the input are replaced by the input row
+/// For each axis of a plan, the input index that every padded position reads. With them the
+/// engine never pads a whole tensor. Rows outside the input are replaced by the input row
 /// they copy (or a row of the constant), and only the few outputs near the left and right
 /// edges read padded copies of row ends.
 struct BorderMaps: Sendable {

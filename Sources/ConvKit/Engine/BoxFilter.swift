@@ -74,12 +74,8 @@ struct BoxFilter: Sendable {
     _ sources: UnsafePointer<UnsafePointer<Float>>, count: Int, scale: Float, bias: Float,
     output: UnsafeMutablePointer<Float>, length: Int
   ) {
-    withUnsafeTemporaryAllocation(of: Float.self, capacity: count) { weights in
-      weights.initialize(repeating: scale)
-      RowKernels.weightedSum(
-        sources: sources, weights: weights.baseAddress!, taps: count, bias: bias, output: output,
-        count: length)
-    }
+    RowKernels.scaledSum(
+      sources: sources, taps: count, scale: scale, bias: bias, output: output, count: length)
   }
 
   /// Returns the block length `b` for row sums of width `w` that minimises the loads per
@@ -91,7 +87,7 @@ struct BoxFilter: Sendable {
   }
 
   /// Sets `output[x] = bias + scale · Σ_{t < width} source[x + t]` for `x` in `0..<count`,
-  /// in two passes of `RowKernels.weightedSum`: block sums `A[i] = Σ_{t < b} source[i + t]`,
+  /// in two passes of `RowKernels.scaledSum`: block sums `A[i] = Σ_{t < b} source[i + t]`,
   /// then `A[x] + A[x + b] + ...` over the whole blocks of the window plus the samples left
   /// over. That is `b + width / b + width % b` loads per output instead of `width`.
   ///

@@ -2,11 +2,11 @@
 /// `size` a power of two, stored as separate real and imaginary planes in row-major order.
 ///
 /// Every butterfly combines two whole rows, so the inner loops run over contiguous memory
-/// in `SIMD8<Float>` steps; the transform along rows is done by transposing the tile and
-/// transforming its rows again. The forward transform is decimation in frequency (natural
-/// order in, bit-reversed order out) and the inverse is decimation in time (bit-reversed in,
-/// natural out), so no bit-reversal permutation is ever needed: spectra are only multiplied
-/// element by element, and both operands are in the same order.
+/// in `SIMD8<Float>` steps. The transform along rows transposes the tile and transforms its
+/// rows again. The forward transform is decimation in frequency (natural order in,
+/// bit-reversed order out), and the inverse is decimation in time (bit-reversed in, natural
+/// out). No bit-reversal permutation is needed, because spectra are only multiplied element
+/// by element, with both operands in the same order.
 struct FFT: Sendable {
   let size: Int
   let log2Size: Int
@@ -35,7 +35,7 @@ struct FFT: Sendable {
   }
 
   /// Transforms both axes of the tile forward. The result is transposed (`[kx][ky]`) and
-  /// in bit-reversed order along both axes; `scratch` holds two tiles.
+  /// in bit-reversed order along both axes. `scratch` has room for two tiles.
   func forward(
     real: UnsafeMutablePointer<Float>, imaginary: UnsafeMutablePointer<Float>,
     scratch: UnsafeMutablePointer<Float>

@@ -80,10 +80,9 @@ struct FFTCorrelation: Sendable {
     // Units are bands of blockRows output rows; a band that crosses into the next depth
     // slice is split there.
     sweep.run(input: input, output: output, threads: threads, bandRows: blockRows) { co, plane, outputPlane, rows, constantRow in
-      let buffer = UnsafeMutablePointer<Float>.allocate(capacity: 4 * area + sweep.paddedWidth)
+      let buffer = UnsafeMutablePointer<Float>.allocate(capacity: 4 * area)
       defer { buffer.deallocate() }
       let (real, imaginary, scratch) = (buffer, buffer + area, buffer + 2 * area)
-      let paddedRow = buffer + 4 * area
 
       spectra[co].withUnsafeBufferPointer { spectrum in
         var row = rows.lowerBound
@@ -96,7 +95,7 @@ struct FFTCorrelation: Sendable {
               if part < lefts.count {
                 fillTile(
                   target, plane: plane, z: z, top: top, left: lefts[part], size: size,
-                  constantRow: constantRow, paddedRow: paddedRow)
+                  constantRow: constantRow)
               } else {
                 target.update(repeating: 0, count: area)
               }
@@ -125,7 +124,7 @@ struct FFTCorrelation: Sendable {
   /// outputs.
   private func fillTile(
     _ tile: UnsafeMutablePointer<Float>, plane: UnsafePointer<Float>, z: Int, top: Int, left: Int,
-    size: Int, constantRow: UnsafePointer<Float>, paddedRow: UnsafeMutablePointer<Float>
+    size: Int, constantRow: UnsafePointer<Float>
   ) {
     let plan = sweep.plan
     let (paddedHeight, paddedWidth) = (plan.paddedSize[1], plan.paddedSize[2])

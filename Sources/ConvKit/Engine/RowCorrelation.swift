@@ -1,12 +1,16 @@
 /// The direct correlation for any plan whose width stride is 1: 1D, 2D and 3D, any border,
 /// padding, height and depth stride, dilation and groups.
 ///
-/// Each output row is a weighted sum of input rows shifted by the column taps, computed
-/// by `RowKernels.weightedSum` straight from the input (no padded copy of the tensor):
-/// rows outside the input are replaced by the row they copy, and only the outputs near the
+/// Each output row is a weighted sum of input rows shifted by the column taps, computed by
+/// `RowKernels.weightedSum` straight from the input, with no padded copy of the tensor.
+/// Rows outside the input are replaced by the row they copy, and only the outputs near the
 /// left and right edges read small padded copies of the row ends. Zero weights are skipped.
 /// Work is split into bands of output rows, so the rows a band reads stay in cache, and the
 /// bands run in parallel.
+///
+/// NOTE: a band keeps `kernel rows` whole input rows in cache; rows so wide that these
+/// exceed the L2 cache (about 16,000 samples for a 15-row kernel) are not split into
+/// column strips, so they run slower per sample.
 struct RowCorrelation: Sendable {
   let plan: ConvolutionPlan
   let maps: BorderMaps

@@ -1,7 +1,7 @@
-/// The vectorised inner loops of the engine: sums of weighted rows, written with the
-/// standard library's `SIMD8<Float>` so that they compile to vector instructions on every
-/// target (two SSE registers per vector on baseline x86-64, one AVX register when the
-/// compiler may use AVX), with a scalar loop for the last samples.
+/// The vectorised inner loops of the engine: sums of weighted rows and their helpers.
+/// They use the standard library's `SIMD8<Float>`, which compiles to vector instructions on
+/// every target: two SSE registers per vector on baseline x86-64, one AVX register when the
+/// compiler may use AVX. A scalar loop handles the last samples.
 ///
 /// Multiply and add are separate operations on purpose: `addingProduct` becomes a call to
 /// `fmaf` per lane on targets without FMA instructions, which is far slower. The SIMD loop
@@ -61,6 +61,48 @@ enum RowKernels {
         a = a + weights[tap] * sources[tap][x]
       }
       output[x] = a
+      x += 1
+    }
+  }
+
+  /// Sets `output[x] = bias + scale · Σ_i sources[i][x]` for `x` in `0..<count`: the sum of
+  /// equally weighted rows, with one multiply per output instead of one per source.
+  static func scaledSum(
+    sources: UnsafePointer<UnsafePointer<Float>>, taps: Int, scale: Float, bias: Float,
+    output: UnsafeMutablePointer<Float>, count: Int
+  ) {
+    var x = 0
+    let (factor, offset) = (Vector(repeating: scale), Vector(repeating: bias))
+    while x + 32 <= count {
+      var p = sources[0] + x
+      var (a0, a1, a2, a3) = (load(p), load(p + 8), load(p + 16), load(p + 24))
+      for tap in 1..<max(taps, 1) {
+        p = sources[tap] + x
+        a0 = a0 + load(p)
+        a1 = a1 + load(p + 8)
+        a2 = a2 + load(p + 16)
+        a3 = a3 + load(p + 24)
+      }
+      store(offset + factor * a0, output + x)
+      store(offset + factor * a1, output + x + 8)
+      store(offset + factor * a2, output + x + 16)
+      store(offset + factor * a3, output + x + 24)
+      x += 32
+    }
+    while x + 8 <= count {
+      var a0 = load(sources[0] + x)
+      for tap in 1..<max(taps, 1) {
+        a0 = a0 + load(sources[tap] + x)
+      }
+      store(offset + factor * a0, output + x)
+      x += 8
+    }
+    while x < count {
+      var a = sources[0][x]
+      for tap in 1..<max(taps, 1) {
+        a = a + sources[tap][x]
+      }
+      output[x] = bias + scale * a
       x += 1
     }
   }

@@ -15,7 +15,7 @@ extension Tensor {
   }
 
   /// Writes the cross-correlation of this tensor with `weight` into `output`, reusing its
-  /// storage when it is uniquely referenced and holds as many values as the result. Reusing
+  /// storage when it is uniquely referenced and has as many values as the result. Reusing
   /// one output tensor across calls avoids allocating, and first touching, a new buffer.
   ///
   /// - Throws: as `correlated(with:bias:options:execution:)`; `output` is unchanged then.
