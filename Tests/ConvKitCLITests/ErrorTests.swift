@@ -6,7 +6,7 @@ import Testing
 struct ErrorTests {
   static let cases: [(name: String, arguments: [String], status: Int32, message: String)] = [
     ("unknown option", ["--kernal", "sobel"], 64, "unknown option '--kernal'; did you mean '--kernel'?"),
-    ("bad kernel string", ["--matrix", "1 2; 3"], 64, "kernel row 2 has 1 weights but row 1 has 2"),
+    ("bad kernel string", ["--matrix", "1 2; 3"], 64, "kernel row 2 has 1 weight but row 1 has 2"),
     ("NaN in kernel", ["--matrix", "1 nan 1"], 64, "kernel weight 'nan' in row 1 is not a number"),
     ("unknown kernel", ["--kernel", "sobol"], 64, "unknown kernel 'sobol'; did you mean 'sobel'?"),
     ("negative sigma", ["--kernel", "gaussian", "--sigma", "-2"], 64, "invalid sigma '-2.0' for kernel gaussian"),

@@ -230,7 +230,7 @@ struct HostileInputTests {
     ("1x10001.txt", String(repeating: "0 ", count: 10_001), "kernel of 1x10001 is too large"),
     ("10001x1.json", "{\"kernel\": [" + Array(repeating: "[1]", count: 10_001).joined(separator: ",") + "]}", "kernel of 10001x1 is too large"),
     ("nan.txt", "1 2\nnan 4\n", "kernel weight 'nan' in row 2 is not a number"),
-    ("ragged.json", "{\"kernel\": [[1, 2], [3]]}", "kernel row 2 has 1 weights but row 1 has 2"),
+    ("ragged.json", "{\"kernel\": [[1, 2], [3]]}", "kernel row 2 has 1 weight but row 1 has 2"),
     ("empty.txt", "# only a comment\n", "kernel is empty"),
     ("bad.json", "{\"kernel\": [[1, 2]", "invalid JSON"),
     ("words.txt", "one two\n", "kernel weight 'one' in row 1 is not a number"),

@@ -127,8 +127,30 @@ struct KernelParserTests {
   @Test("JSON with a ragged kernel is rejected with the file name")
   func jsonRagged() throws {
     let data = Data(#"{"kernel": [[1, 2], [3]]}"#.utf8)
-    #expect(throws: KernelError.invalidFile(path: "k.json", reason: "kernel row 2 has 1 weights but row 1 has 2; every row needs the same number")) {
+    #expect(throws: KernelError.invalidFile(path: "k.json", reason: "kernel row 2 has 1 weight but row 1 has 2; every row needs the same number")) {
       try KernelFile.decode(data, path: "k.json")
+    }
+  }
+}
+
+@Suite("Kernel parsing of other notations")
+struct KernelNotationTests {
+  @Test("nested lists read as rows", arguments: ["[[1, 2], [3, 4]]", "[[1,2],[3,4]]", "[[1 2]\n [3 4]]"])
+  func nestedLists(text: String) throws {
+    let kernel = try KernelParser.parse(text)
+    #expect(kernel.matrix == [[1, 2], [3, 4]])
+  }
+
+  @Test("Windows line endings end rows")
+  func crlf() throws {
+    let kernel = try KernelParser.parse("1 2\r\n3 4\r\n")
+    #expect(kernel.matrix == [[1, 2], [3, 4]])
+  }
+
+  @Test("two commas in a row are an empty weight")
+  func emptyWeight() {
+    #expect(throws: KernelError.emptyWeight(row: 2)) {
+      try KernelParser.parse("1, 2; 3,, 4")
     }
   }
 }

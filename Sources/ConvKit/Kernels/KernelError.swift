@@ -12,6 +12,9 @@ public enum KernelError: Error, Equatable, Sendable {
   /// A weight is NaN or infinite (row and column counted from 1).
   case nonFinite(row: Int, column: Int)
 
+  /// Two commas with no weight between them (row counted from 1).
+  case emptyWeight(row: Int)
+
   /// A weight is not a number.
   case invalidNumber(String, row: Int)
 
@@ -44,8 +47,10 @@ extension KernelError: CustomStringConvertible {
       return "kernel is empty: give at least one weight, e.g. \"0,-1,0; -1,5,-1; 0,-1,0\""
     case .countMismatch(let rows, let columns, let count):
       return "kernel of \(rows)x\(columns) needs \(rows * columns) weights, got \(count)"
+    case .emptyWeight(let row):
+      return "kernel row \(row) has an empty weight between two commas; remove a comma or add the number"
     case .raggedRows(let row, let count, let expected):
-      return "kernel row \(row) has \(count) weights but row 1 has \(expected); "
+      return "kernel row \(row) has \(count) weight\(count == 1 ? "" : "s") but row 1 has \(expected); "
         + "every row needs the same number"
     case .nonFinite(let row, let column):
       return "kernel weight at row \(row), column \(column) is NaN or infinite; "

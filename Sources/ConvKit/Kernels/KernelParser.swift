@@ -125,6 +125,14 @@ private struct MatrixScanner {
   /// Whether a row or column beyond `Kernel.maximumSide` was seen.
   private var tooLarge = false
 
+  /// How many brackets are open. A `]` that closes an inner bracket ends a row, so nested
+  /// lists such as `[[1, 2], [3, 4]]` read as rows.
+  private var bracketDepth = 0
+
+  /// Whether a comma came after the last weight of the row, so that a second comma marks
+  /// an empty weight (`1,,2`).
+  private var afterComma = false
+
   mutating func consume(_ byte: UInt8) throws(KernelError) {
     if inComment {
       if byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") {
@@ -141,9 +149,24 @@ private struct MatrixScanner {
     case UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: ";"):
       try endWord()
       endRow()
-    case UInt8(ascii: ","), UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "["),
-      UInt8(ascii: "]"):
+    case UInt8(ascii: ","):
+      let hadWord = !word.isEmpty
       try endWord()
+      if afterComma && !hadWord {
+        throw .emptyWeight(row: rowCount + 1)
+      }
+      afterComma = columnCount > 0
+    case UInt8(ascii: " "), UInt8(ascii: "\t"):
+      try endWord()
+    case UInt8(ascii: "["):
+      try endWord()
+      bracketDepth += 1
+    case UInt8(ascii: "]"):
+      try endWord()
+      if bracketDepth >= 2 {
+        endRow()
+      }
+      bracketDepth = max(0, bracketDepth - 1)
     default:
       word.append(byte)
     }
@@ -162,6 +185,7 @@ private struct MatrixScanner {
   private mutating func endWord() throws(KernelError) {
     guard !word.isEmpty else { return }
     defer { word.removeAll(keepingCapacity: true) }
+    afterComma = false
 
     columnCount += 1
     if columnCount > Kernel.maximumSide || rowCount >= Kernel.maximumSide {
@@ -173,6 +197,7 @@ private struct MatrixScanner {
   }
 
   private mutating func endRow() {
+    afterComma = false
     guard columnCount > 0 else { return }
     rowCount += 1
     widestRow = max(widestRow, columnCount)

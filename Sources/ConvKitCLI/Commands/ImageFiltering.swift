@@ -21,7 +21,8 @@ struct ImageFiltering {
       throw UsageError("missing input file; give one or more PNG files, or - for standard input")
     }
     guard let output = arguments.value("output-file") else {
-      throw UsageError("missing output; give -o OUTPUT.png (or -o FOLDER/ for several inputs)")
+      let hint = arguments.value("output") == nil ? "" : "; --output sets the range mapping, not the file"
+      throw UsageError("missing output; give -o OUTPUT.png (or -o FOLDER/ for several inputs)\(hint)")
     }
     self.output = output
     let selection = try KernelSelection(arguments)

@@ -129,6 +129,11 @@ struct ArgumentParser {
       return (spec, parts.count == 2 ? String(parts[1]) : nil)
     }
 
+    if argument.count > 2, options.contains(where: { $0.name == argument.dropFirst() }) {
+      throw UsageError(
+        "'\(argument)' has one dash; long options take two (-\(argument)), and one dash takes a "
+          + "one-letter option such as -o FILE")
+    }
     let letter = argument.dropFirst().first
     guard argument.count >= 2, let spec = options.first(where: { $0.short == letter }) else {
       throw .unknownOption(argument, known: options.map { "--\($0.name)" })

@@ -65,6 +65,9 @@ enum OutputWriter {
     _ image: PNGImage, to path: String, compression: PNGCompression = .small
   ) throws {
     if path == "-" {
+      guard isatty(1) == 0 else {
+        throw UsageError("standard output is a terminal; redirect it to a file or a pipe, or give -o FILE.png")
+      }
       try image.write(toFileDescriptor: 1, name: "<stdout>", compression: compression)
       return
     }

@@ -21,6 +21,9 @@ struct OutputPlan {
   ///
   ///   `FolderCreationFailure` when a folder cannot be created.
   init(inputs: [String], output: String, force: Bool, createFolders: Bool = false) throws {
+    guard !output.isEmpty else {
+      throw UsageError("output path is empty; give -o OUTPUT.png")
+    }
     let intoFolder = output.hasSuffix("/")
     if inputs.count > 1 && !intoFolder {
       throw UsageError("\(inputs.count) inputs need an output folder: give -o FOLDER/ (with the trailing '/')")
