@@ -119,6 +119,24 @@ struct FilterCommandTests {
     #expect(maximumDifference(a, b) <= 1)
   }
 
+  @Test("RGB to gray kernel drops the RGB colour profile")
+  func rgbToGray() throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    let luma = #"""
+      {"mode": "full", "weights": [[[[0.299]], [[0.587]], [[0.114]]]]}
+      """#
+    try luma.write(toFile: folder.file("luma.json"), atomically: true, encoding: .utf8)
+    let input = Repository.sampleImage("astronaut.png")
+
+    let run = try ConvKitRun.run(["filter", input, "--kernel-file", folder.file("luma.json"), "-o", folder.file("gray.png")])
+
+    #expect(run.status == 0, "\(run.standardError)")
+    let gray = try PNGImage(contentsOf: folder.file("gray.png"))
+    #expect(gray.layout == .gray)
+    #expect(gray.colorSpace.iccProfile == nil)
+  }
+
   @Test("kernel file in text and JSON form")
   func kernelFiles() throws {
     let folder = try TemporaryFolder()

@@ -236,6 +236,41 @@ struct LearnKernelCommandTests {
     #expect(run.standardError.contains("give a lower --learning-rate"))
   }
 
+  @Test("a rising loss without NaN is divergence", arguments: [
+    ["--loss", "l1", "--learning-rate", "1e30"], ["--learning-rate", "3", "--steps", "8"],
+  ])
+  func risingLoss(options: [String]) throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    let input = try Self.crop("camera.png", size: 32)
+    try input.write(to: folder.file("input.png"))
+    try Self.pair(input, .kernel(.sobelX), mapping: .offset, bitDepth: 16).write(to: folder.file("target.png"))
+
+    let run = try ConvKitRun.run(
+      ["learn-kernel", folder.file("input.png"), folder.file("target.png"), "-q", "-o", folder.file("k.json")]
+        + options)
+
+    #expect(run.status == 1)
+    #expect(run.standardError.contains("give a lower --learning-rate"))
+    #expect(!FileManager.default.fileExists(atPath: folder.file("k.json")))
+  }
+
+  @Test("more random patches than output positions is rejected")
+  func tooManyPatches() throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    let input = try Self.crop("camera.png", size: 16)
+    try input.write(to: folder.file("input.png"))
+    try Self.pair(input, .kernel(.sharpen), mapping: .clamp, bitDepth: 8).write(to: folder.file("target.png"))
+
+    let run = try ConvKitRun.run([
+      "learn-kernel", folder.file("input.png"), folder.file("target.png"), "-q", "--batch-patches", "1000",
+    ])
+
+    #expect(run.status != 0)
+    #expect(run.standardError.contains("at most the 256 output positions"))
+  }
+
   // MARK: - Helpers
 
   /// Returns a `size` x `size` crop from the middle of a sample image, kept at 8 bits.

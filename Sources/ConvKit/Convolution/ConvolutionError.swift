@@ -36,7 +36,7 @@ extension ConvolutionError: CustomStringConvertible {
         + "2 + s (s = 1, 2 or 3 spatial axes) needs an input of rank 1 + s or 2 + s"
     case .channelMismatch(let input, let weight, let groups):
       return "input shape \(input) has the wrong channel count for weight shape \(weight) "
-        + "with \(groups) group(s): expected \(weight[1] * groups) input channels"
+        + "with \(groups) group\(groups == 1 ? "" : "s"): expected \(weight[1] * groups) input channels"
     case .invalidGroups(let groups, let weight):
       return "groups \(groups) must be positive and divide the \(weight[0]) output channels "
         + "of weight shape \(weight)"

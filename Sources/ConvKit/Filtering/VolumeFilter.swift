@@ -37,7 +37,14 @@ public enum VolumeFilter: Equatable, Sendable {
 
     switch name {
     case "gaussian3d":
-      let row = try Kernel.gaussianRow(sigma: parameters.sigma ?? 1, size: parameters.size)
+      let row: Kernel
+      do {
+        row = try Kernel.gaussianRow(sigma: parameters.sigma ?? 1, size: parameters.size)
+      } catch .invalidParameter(_, let parameter, let value, let expected) {
+        throw .invalidParameter(kernel: name, name: parameter, value: value, expected: expected)
+      } catch {
+        throw error
+      }
       return .kernel(outerProduct(row.values, row.values, row.values))
     case "box3d":
       let size = parameters.size ?? 3

@@ -61,6 +61,7 @@ struct GradientDescent {
       kernel = nextKernel
       let reason = stopReason(change: change, previousLoss: previousLoss, loss: evaluation.loss)
       if let reason {
+        try checkNotWorse(history, step: step, rate: rate)
         return Outcome(
           parameters: parameters, lossHistory: history, steps: step, stopReason: reason,
           learningRate: rate)
@@ -70,9 +71,24 @@ struct GradientDescent {
       }
       schedule.record(evaluation.loss)
     }
+    try checkNotWorse(history, step: learner.maximumSteps, rate: schedule.learningRate)
     return Outcome(
       parameters: parameters, lossHistory: history, steps: learner.maximumSteps,
       stopReason: .maximumSteps, learningRate: schedule.learningRate)
+  }
+
+  /// Rejects a run that ends with a higher loss than it started with, which only a too
+  /// large learning rate causes (the zero kernel it starts from is never the best fit).
+  /// With random patches each loss comes from another batch, so the end may be up to twice
+  /// the start before the run counts as diverged.
+  private func checkNotWorse(
+    _ history: [Double], step: Int, rate: Double
+  ) throws(KernelLearningError) {
+    let allowance = learner.batchPatches == nil ? 1.0 : 2.0
+    guard let first = history.first, let last = history.last, last > first * allowance else {
+      return
+    }
+    throw .diverged(step: step, loss: last, learningRate: rate)
   }
 
   /// Returns the loss and gradient over the whole image, or over a fresh random batch of

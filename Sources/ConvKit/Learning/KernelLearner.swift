@@ -122,6 +122,13 @@ public struct KernelLearner: Sendable {
   ) throws(KernelLearningError) -> LearnedKernel {
     try validateSettings()
     let problem = try LearningProblem(input: input, target: target, learner: self)
+    let positions = problem.outputHeight * problem.outputWidth
+    if let batchPatches, batchPatches > positions {
+      throw .invalidSetting(
+        name: "batch patches", value: "\(batchPatches)",
+        expected: "at most the \(positions) output positions of this pair; leave it out to use "
+          + "the whole image")
+    }
 
     var random = SeededRandom(seed: seed)
     let sample = batchPatches.map { _ in statisticsPositions(problem, using: &random) }

@@ -37,7 +37,7 @@ extension KernelLearningError: CustomStringConvertible {
         + "\(input[1] - rows + 1)x\(input[2] - columns + 1) "
         + "(valid, smaller by the kernel size minus 1)"
     case .channelMismatch(let input, let target, let mode):
-      return "target shape \(target) has \(target[0]) channels but input shape \(input) has "
+      return "target shape \(target) has \(target[0]) channel\(target[0] == 1 ? "" : "s") but input shape \(input) has "
         + "\(input[0]); mode \(mode.rawValue) needs equal channel counts, mode full does not"
     case .invalidSetting(let name, let value, let expected):
       return "invalid \(name) \(value): expected \(expected)"

@@ -136,7 +136,9 @@ struct Filter1DCommand: Command {
     case "derivative": return try Kernel([[-0.5, 0, 0.5]])
     case "second-derivative": return try Kernel([[1, -2, 1]])
     default:
-      throw KernelError.unknownName(name, suggestion: Suggestion.closest(to: name, among: kernelNames))
+      let hint = Suggestion.closest(to: name, among: kernelNames).map { "; did you mean '\($0)'?" } ?? ""
+      throw UsageError(
+        "unknown 1D kernel '\(name)'\(hint) (filter1d takes \(kernelNames.joined(separator: ", ")))")
     }
   }
 }

@@ -83,10 +83,19 @@ struct FilterCommand: Command {
     }
   }
 
+  /// Border names of OpenCV, scipy.ndimage, NumPy and PyTorch that mean one ConvKit mode
+  /// (`reflect` is left out: it means reflect101 in NumPy and PyTorch, symmetric in scipy).
+  static let otherLibraryBorderNames = [
+    "mirror": "reflect101", "reflect_101": "reflect101", "reflect-101": "reflect101",
+    "nearest": "replicate", "edge": "replicate", "circular": "wrap", "grid-wrap": "wrap",
+    "zeros": "constant", "zero": "constant",
+  ]
+
   static func border(_ name: String?) throws(UsageError) -> BorderMode? {
     guard let name else { return nil }
     guard let border = BorderMode(name: name) else {
-      let hint = Suggestion.closest(to: name, among: BorderMode.names).map { " (did you mean '\($0)'?)" } ?? ""
+      let suggestion = otherLibraryBorderNames[name] ?? Suggestion.closest(to: name, among: BorderMode.names)
+      let hint = suggestion.map { " (did you mean '\($0)'?)" } ?? ""
       throw .invalidValue(
         "border", name,
         expected: "one of \(BorderMode.names.joined(separator: ", ")) or constant:VALUE\(hint)")

@@ -65,6 +65,13 @@ struct ImageFiltering {
     let pixels: Tensor
     do {
       pixels = try filter.apply(to: image.pixels, hasAlpha: image.layout.hasAlpha)
+    } catch .channelMismatch {
+      let colour = image.layout.channelCount - (image.layout.hasAlpha ? 1 : 0)
+      let needed = filter.filter.requiredInputChannels ?? colour
+      throw FilterFailure(
+        input: job.input,
+        reason: "the kernel needs \(needed) colour channel\(needed == 1 ? "" : "s") but the image has "
+          + "\(colour); a kernel learned with --mode shared applies to any image")
     } catch {
       throw FilterFailure(input: job.input, reason: "\(error)")
     }
@@ -72,8 +79,14 @@ struct ImageFiltering {
     guard let layout = Self.layout(channels: pixels.shape[0], hasAlpha: image.layout.hasAlpha) else {
       throw FilterFailure(input: job.input, reason: "the kernel produces \(pixels.shape[0]) channels; PNG stores 1 to 4")
     }
+    var colorSpace = image.colorSpace
+    if (layout.channelCount < 3) != (image.layout.channelCount < 3) {
+      // An ICC profile describes gray or RGB data, so it cannot follow a kernel that turns
+      // one into the other; the other colour-space chunks are valid for both.
+      colorSpace.iccProfile = nil
+    }
     let result = PNGImage(
-      pixels: pixels, layout: layout, bitDepth: depth ?? image.bitDepth, colorSpace: image.colorSpace)
+      pixels: pixels, layout: layout, bitDepth: depth ?? image.bitDepth, colorSpace: colorSpace)
     try OutputWriter.write(result, to: job.output, compression: compression)
 
     if verbose {

@@ -34,6 +34,9 @@ struct KernelSelection {
     for option in ["divisor", "normalize"] where arguments.value(option) != nil || arguments.flag(option) {
       throw UsageError("--\(option) applies to --matrix and --kernel-file only, not to --kernel \(name)")
     }
+    if VolumeFilter.names.contains(name) {
+      throw UsageError("\(name) is a 3D kernel for volumes; add --volume and give the slices as inputs")
+    }
     let named = try NamedKernel.named(name)
     let parameters = KernelParameters(
       size: try arguments.integer("size", in: 1...Kernel.maximumSide),

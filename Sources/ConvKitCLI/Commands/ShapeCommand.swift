@@ -27,6 +27,10 @@ struct ShapeCommand: Command {
     OptionSpec("dilation", short: "d", value: "D", help: "Dilation per axis (default 1)."),
   ]
 
+  /// The largest size, padding, stride or dilation accepted: 2^31 - 1, which keeps every
+  /// term of the formula far from Int overflow.
+  static let maximumSize = Int(Int32.max)
+
   let input: [Int]
   let kernel: [Int]
   let padding: Padding
@@ -83,8 +87,12 @@ struct ShapeCommand: Command {
   private static func sizes(_ text: String, option: String) throws(UsageError) -> [Int] {
     let parts = text.split(separator: "x", omittingEmptySubsequences: false)
     let values = parts.compactMap { Int($0) }
-    guard (1...3).contains(parts.count), values.count == parts.count, values.allSatisfy({ $0 >= 1 }) else {
-      throw .invalidValue(option, text, expected: "1 to 3 positive integers joined by 'x', e.g. 32 or 224x224")
+    guard (1...3).contains(parts.count), values.count == parts.count,
+      values.allSatisfy({ (1...Self.maximumSize).contains($0) })
+    else {
+      throw .invalidValue(
+        option, text,
+        expected: "1 to 3 integers from 1 to \(Self.maximumSize) joined by 'x', e.g. 32 or 224x224")
     }
     return values
   }
@@ -104,9 +112,10 @@ struct ShapeCommand: Command {
     case "full": return .full
     default:
       let parts = text.split(separator: "x", omittingEmptySubsequences: false)
-      let values = parts.compactMap { Int($0) }.filter { $0 >= 0 }
+      let values = parts.compactMap { Int($0) }.filter { (0...Self.maximumSize).contains($0) }
       guard (1...3).contains(parts.count), values.count == parts.count else {
-        throw .invalidValue("padding", text, expected: "same, valid, full, or non-negative integers joined by 'x'")
+        throw .invalidValue(
+          "padding", text, expected: "same, valid, full, or integers from 0 to \(Self.maximumSize) joined by 'x'")
       }
       return .explicit(try broadcast(values, axes, option: "padding").map { AxisPadding($0) })
     }

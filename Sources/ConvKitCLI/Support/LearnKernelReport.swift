@@ -105,7 +105,7 @@ struct LearnKernelReport {
       return "solver: lstsq (normal equations solved in Double by Cholesky factorisation)"
     }
     let rate = learned.finalLearningRate.map { String(format: "%.3g", $0) } ?? "-"
-    return "solver: gd, \(learned.steps) steps, stopped because of \(learned.stopReason), "
+    return "solver: gd, \(learned.steps) step\(learned.steps == 1 ? "" : "s"), stopped because of \(learned.stopReason), "
       + "final learning rate \(rate)"
   }
 
