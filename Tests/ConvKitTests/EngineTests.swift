@@ -169,4 +169,49 @@ struct EngineTests {
     #expect(output.shape == [3, 40, 50])
     #expect(output.scalars == (try input.correlated(with: weight, options: options)).scalars)
   }
+
+  @Test("sliding row sums match a Double sum", arguments: [8, 9, 15, 16, 31, 40])
+  func slidingRowSums(width: Int) {
+    // 1,000 outputs cross several restarts, and the offset of 100 makes the window sums
+    // large, so rounding that builds up between restarts would show.
+    let count = 1000
+    let source = seededValues(count + width - 1, seed: 13).map { $0 + 100 }
+    let (scale, bias): (Float, Float) = (1 / Float(width), 0.5)
+    var output = [Float](repeating: .nan, count: count)
+    var octets = [Float](repeating: .nan, count: count + width)
+
+    source.withUnsafeBufferPointer { source in
+      output.withUnsafeMutableBufferPointer { output in
+        octets.withUnsafeMutableBufferPointer { octets in
+          BoxFilter.slidingRowSums(
+            source.baseAddress!, width: width, scale: scale, bias: bias,
+            output: output.baseAddress!, count: count, octets: octets.baseAddress!)
+        }
+      }
+    }
+
+    let expected = (0..<count).map { x in
+      Double(bias) + Double(scale) * source[x..<(x + width)].reduce(0.0) { $0 + Double($1) }
+    }
+    let worst = zip(output, expected).map { abs(Double($0) - $1) / abs($1) }.max() ?? .nan
+    #expect(worst < 1e-6, "largest relative error \(worst)")
+  }
+
+  @Test("wide box same on any thread count")
+  func wideBoxThreadCounts() throws {
+    // A 17-column box takes the sliding row sums, and 300 columns cross a restart.
+    let input = Tensor(shape: [2, 150, 300], scalars: seededValues(2 * 150 * 300, seed: 14))
+    let kernel = [Float](repeating: 1 / 289, count: 289)
+    let weight = Tensor(shape: [2, 1, 17, 17], scalars: kernel + kernel)
+    let options = ConvolutionOptions(padding: .same, border: .reflect101, groups: 2)
+
+    let single = try input.correlated(
+      with: weight, options: options, execution: .init(algorithm: .runningSum, threadCount: 1))
+    for threads in [2, 3] {
+      let several = try input.correlated(
+        with: weight, options: options,
+        execution: .init(algorithm: .runningSum, threadCount: threads))
+      #expect(several.scalars == single.scalars, "\(threads) threads")
+    }
+  }
 }

@@ -1,12 +1,12 @@
 /// The correlation with box kernels (every weight equal) by running sums down the columns
-/// and block sums along the rows. The cost per output sample grows with the square root of
-/// the kernel width, not with the kernel's area.
+/// and along the rows, so the cost per output sample does not grow with the kernel size.
+/// Kernels narrower than 8 columns use block sums along the rows instead (see `rowSums`).
 ///
 /// Column sums slide down each band of rows: the next row's sums add the row entering the
 /// window and subtract the row leaving it. They restart at every band, so rounding does not
-/// build up over the image and does not depend on the thread count. A row sum of width `w`
-/// adds `w / b` block sums of `b ≈ √w` neighbours and the samples left over, so a row costs
-/// about `2√w` loads per sample.
+/// build up over the image and does not depend on the thread count. Row sums slide along
+/// the row in steps of 8 outputs (see `slidingRowSums`) and restart every
+/// `rowRestartInterval` outputs for the same reason.
 struct BoxFilter: Sendable {
   let sweep: PlaneSweep
   /// The weight of each output channel's kernel.
@@ -35,6 +35,7 @@ struct BoxFilter: Sendable {
     let before = plan.padding[2].before
     let block = Self.blockLength(width: kw)
     let pointerCount = max(kh, block, kw / block + kw % block)
+    let sliding = kw >= Self.lanes
 
     sweep.run(input: input, output: output, threads: threads) { co, plane, outputPlane, rows, constantRow in
       let sums = UnsafeMutablePointer<Float>.allocate(capacity: sweep.paddedWidth)
@@ -62,9 +63,15 @@ struct BoxFilter: Sendable {
             count: iw)
         }
         sweep.fillEdges(sums, constant: sweep.maps.constant * Float(kh))
-        Self.rowSums(
-          sums, width: kw, block: block, scale: weights[co], bias: bias[co],
-          output: outputPlane + row * ow, count: ow, blocks: blocks, sources: sources)
+        if sliding {
+          Self.slidingRowSums(
+            sums, width: kw, scale: weights[co], bias: bias[co], output: outputPlane + row * ow,
+            count: ow, octets: blocks)
+        } else {
+          Self.rowSums(
+            sums, width: kw, block: block, scale: weights[co], bias: bias[co],
+            output: outputPlane + row * ow, count: ow, blocks: blocks, sources: sources)
+        }
       }
     }
   }
@@ -112,5 +119,85 @@ struct BoxFilter: Sendable {
       sources[whole + t] = source + whole * block + t
     }
     sum(sources, count: whole + rest, scale: scale, bias: bias, output: output, length: count)
+  }
+
+  /// The number of outputs that one step of `slidingRowSums` advances: the lanes of
+  /// `RowKernels.Vector` (`SIMD8<Float>`).
+  static let lanes = 8
+
+  /// The number of outputs after which `slidingRowSums` sums a window again from its
+  /// samples instead of updating the previous one, which bounds the rounding error of the
+  /// updates.
+  static let rowRestartInterval = 256
+
+  /// Sets `output[x] = bias + scale · Σ_{t < width} source[x + t]` for `x` in `0..<count`,
+  /// reading `source[0..<count + width - 1]`, with `O(1)` work per output.
+  ///
+  /// With octet sums `E[i] = Σ_{t < 8} source[i + t]`, the window sums of 8 neighbouring
+  /// outputs advance together: `S[x + 8] = S[x] + E[x + width] - E[x]` for all 8 lanes.
+  /// Every `rowRestartInterval` outputs, and for the last `count % 8`, `S[x]` is summed again
+  /// from `E` and the samples left over. The rounding of an output depends on its position
+  /// `x`, never on the thread count.
+  ///
+  /// - Precondition: `width >= 8`.
+  /// - Parameter octets: room for `count + width` floats.
+  static func slidingRowSums(
+    _ source: UnsafePointer<Float>, width: Int, scale: Float, bias: Float,
+    output: UnsafeMutablePointer<Float>, count: Int, octets: UnsafeMutablePointer<Float>
+  ) {
+    precondition(width >= lanes, "sliding row sums need a width of at least \(lanes), got \(width)")
+    typealias Vector = RowKernels.Vector
+    let (whole, rest) = (width / lanes, width % lanes)
+    // E[i] for i in 0..<octetCount reads source up to index count + width - 2.
+    let octetCount = count + width - lanes
+
+    var i = 0
+    while i + lanes <= octetCount {
+      let p = source + i
+      let pair0 = RowKernels.load(p) + RowKernels.load(p + 1)
+      let pair1 = RowKernels.load(p + 2) + RowKernels.load(p + 3)
+      let pair2 = RowKernels.load(p + 4) + RowKernels.load(p + 5)
+      let pair3 = RowKernels.load(p + 6) + RowKernels.load(p + 7)
+      RowKernels.store((pair0 + pair1) + (pair2 + pair3), octets + i)
+      i += lanes
+    }
+    while i < octetCount {
+      var sum: Float = 0
+      for t in 0..<lanes {
+        sum += source[i + t]
+      }
+      octets[i] = sum
+      i += 1
+    }
+
+    let (factor, offset) = (Vector(repeating: scale), Vector(repeating: bias))
+    var x = 0
+    var window = Vector(repeating: 0)
+    while x + lanes <= count {
+      if x % rowRestartInterval == 0 {
+        window = RowKernels.load(octets + x)
+        for k in 1..<whole {
+          window = window + RowKernels.load(octets + x + k * lanes)
+        }
+        for t in 0..<rest {
+          window = window + RowKernels.load(source + x + whole * lanes + t)
+        }
+      } else {
+        window = window + (RowKernels.load(octets + x - lanes + width) - RowKernels.load(octets + x - lanes))
+      }
+      RowKernels.store(offset + factor * window, output + x)
+      x += lanes
+    }
+    while x < count {
+      var sum = octets[x]
+      for k in 1..<whole {
+        sum += octets[x + k * lanes]
+      }
+      for t in 0..<rest {
+        sum += source[x + whole * lanes + t]
+      }
+      output[x] = bias + scale * sum
+      x += 1
+    }
   }
 }

@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 
 /// Runs numbered units of work on several threads.
 ///
@@ -9,8 +10,10 @@ enum ParallelLoop {
   /// Calls `body(unit)` once for every unit in `0..<units`.
   ///
   /// With `threads` `nil`, Dispatch hands units to one thread per active core as they
-  /// finish. With a count, thread `t` runs units `t`, `t + threads`, `t + 2 * threads`...;
-  /// with 1, the units run in order on the calling thread.
+  /// finish. With a count, that many threads take the next unit from a shared counter
+  /// whenever they finish one, so a thread that the system pauses delays only its current
+  /// unit instead of a fixed share of them. With 1, the units run in order on the calling
+  /// thread.
   static func run(units: Int, threads: Int?, _ body: @Sendable (Int) -> Void) {
     guard units > 0 else { return }
     if units == 1 || threads == 1 {
@@ -24,8 +27,19 @@ enum ParallelLoop {
       return
     }
     let workers = min(threads, units)
-    DispatchQueue.concurrentPerform(iterations: workers) { worker in
-      for unit in stride(from: worker, to: units, by: workers) {
+    guard #available(macOS 15, iOS 18, tvOS 18, watchOS 11, *) else {
+      DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        for unit in stride(from: worker, to: units, by: workers) {
+          body(unit)
+        }
+      }
+      return
+    }
+    let next = Atomic<Int>(0)
+    DispatchQueue.concurrentPerform(iterations: workers) { _ in
+      while true {
+        let unit = next.wrappingAdd(1, ordering: .relaxed).oldValue
+        guard unit < units else { return }
         body(unit)
       }
     }
