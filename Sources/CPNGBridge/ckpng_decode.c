@@ -15,7 +15,7 @@ typedef struct ckpng_source {
   size_t offset;
 } ckpng_source;
 
-/// Which colour-space chunks appear before the first IDAT.
+/// Flags for the colour-space chunks that appear before the first IDAT.
 typedef struct ckpng_chunks_seen {
   int srgb;
   int gamma;
@@ -23,7 +23,7 @@ typedef struct ckpng_chunks_seen {
   int icc_profile;
 } ckpng_chunks_seen;
 
-/// What must be released if libpng longjmps. Lives on the heap so that the
+/// The resources to release if libpng longjmps. It lives on the heap, so the
 /// pointer to it does not change after setjmp.
 typedef struct ckpng_read_state {
   ckpng_source source;
@@ -93,7 +93,7 @@ static int ckpng_chunks_fit(const uint8_t *data, size_t size) {
 /// Lists the colour-space chunks before the first IDAT.
 ///
 /// libpng derives gAMA and cHRM values from an sRGB chunk and reports them as
-/// if they were in the file; this walk tells which chunks really are.
+/// if they were in the file, so this walk records which chunks really are.
 static ckpng_chunks_seen ckpng_scan_chunks(const uint8_t *data, size_t size) {
   ckpng_chunks_seen seen = {0, 0, 0, 0};
   size_t offset = 8;

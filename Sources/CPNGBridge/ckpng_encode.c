@@ -9,7 +9,7 @@
 
 #include "ckpng_internal.h"
 
-/// What must be released if libpng longjmps. Lives on the heap so that the
+/// The resources to release if libpng longjmps. It lives on the heap, so the
 /// pointer to it does not change after setjmp.
 typedef struct ckpng_write_state {
   png_bytep *rows;
@@ -132,8 +132,8 @@ static void ckpng_set_color_space(png_structp png, png_infop info, const ckpng_c
       space->icc_profile_length);
     ckpng_require_valid(png, info, PNG_INFO_iCCP, "iCCP: profile rejected");
   }
-  // libpng writes only one of iCCP and sRGB, as the PNG specification asks,
-  // and setting both would make it add a gAMA chunk; the profile wins.
+  // The PNG specification allows only one of iCCP and sRGB, and setting both
+  // would make libpng add a gAMA chunk. So the profile wins.
   if (space->has_srgb && !space->has_icc_profile) {
     ckpng_clear_warning(png);
     png_set_sRGB(png, info, space->srgb_intent);

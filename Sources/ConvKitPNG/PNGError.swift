@@ -27,7 +27,7 @@ public enum PNGError: Error, Sendable, Hashable, CustomStringConvertible {
     }
   }
 
-  /// Why the operation failed.
+  /// The reason the operation failed.
   public var reason: String {
     switch self {
     case .cannotRead(_, let reason), .cannotWrite(_, let reason), .cannotEncode(let reason):

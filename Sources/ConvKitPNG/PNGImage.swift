@@ -22,7 +22,7 @@ public struct PNGImage: Sendable, Equatable {
   /// The samples, shape `[channels, height, width]`, values in [0, 1].
   public var pixels: Tensor
 
-  /// What the channels of `pixels` mean; its channel count must match.
+  /// The meaning of the channels of `pixels`, whose channel count must match.
   public var layout: PNGColorLayout
 
   /// The sample depth to write: 8 or 16.
@@ -31,8 +31,8 @@ public struct PNGImage: Sendable, Equatable {
   /// The colour-space chunks to write.
   public var colorSpace: PNGColorSpace
 
-  /// How the file that this image was decoded from stored it; nil for an
-  /// image created in memory.
+  /// The format of the file this image was decoded from, or nil for an image
+  /// created in memory.
   public var source: PNGSourceFormat?
 
   /// Creates an image to write.

@@ -103,7 +103,7 @@ typedef struct ckpng_decoded {
   size_t pixels_size;
 } ckpng_decoded;
 
-/// What to encode.
+/// The image and settings to encode.
 typedef struct ckpng_encode_options {
   /// The width in pixels, 1...2^31-1.
   uint32_t width;
@@ -161,7 +161,7 @@ void ckpng_decoded_free(ckpng_decoded *decoded);
 
 /// Encodes interleaved samples as a non-interlaced PNG into memory.
 ///
-/// `pixels` holds height * width * channels * bit_depth / 8 bytes, 16-bit
+/// `pixels` contains height * width * channels * bit_depth / 8 bytes, 16-bit
 /// samples big-endian. On success returns CKPNG_OK and fills `out`, which the
 /// caller must release with `ckpng_buffer_free`. On failure returns another
 /// status, leaves `out` empty and writes a message as `ckpng_decode` does.

@@ -7,7 +7,7 @@ public struct ConvolutionOptions: Equatable, Sendable {
   /// How much to pad each spatial axis.
   public var padding: Padding
 
-  /// What the padded samples contain.
+  /// The rule for the values of padded samples.
   public var border: BorderMode
 
   /// The step between neighbouring outputs, in input samples.
@@ -17,8 +17,8 @@ public struct ConvolutionOptions: Equatable, Sendable {
   public var dilation: [Int]
 
   /// The number of channel groups. Input and output channels are split into `groups`
-  /// equal parts and each output group only sees its input group; `groups` equal to the
-  /// input channel count is a depthwise convolution.
+  /// equal parts, and each output group reads only its own input group. `groups` equal to
+  /// the input channel count is a depthwise convolution.
   public var groups: Int
 
   /// Creates convolution settings. The defaults are PyTorch's: no padding, zero border,

@@ -1,10 +1,10 @@
 /// A way of computing a correlation. Every algorithm computes the same result, up to float
 /// rounding; they differ in speed and in the kernels they accept.
 ///
-/// With `ExecutionOptions.algorithm` left `nil`, ConvKit picks one per call, by kernel:
-/// the running sum for a box (every weight equal), separable for any other kernel of rank
-/// 1, FFT for a large kernel of higher rank when its estimated cost is lower than the
-/// direct loop's, and direct otherwise.
+/// With `ExecutionOptions.algorithm` left `nil`, ConvKit picks one per call, by kernel. A
+/// box (every weight equal) gets the running sum, and any other kernel of rank 1 the
+/// separable path. A large kernel of higher rank gets FFT when its estimated cost is lower
+/// than the direct loop's, and everything else the direct loop.
 public enum ConvolutionAlgorithm: String, CaseIterable, Sendable {
   /// The sum over every kernel tap, for every output sample. Accepts every convolution.
   case direct

@@ -1,6 +1,6 @@
-/// How a correlation is computed: the algorithm and the number of threads.
+/// The execution settings of a correlation: the algorithm and the number of threads.
 ///
-/// These settings never change which values are computed, only how; results differ between
+/// These settings change how values are computed, not which values. Results differ between
 /// algorithms by float rounding only, and are bit-identical for every thread count.
 public struct ExecutionOptions: Equatable, Sendable {
   /// The algorithm, or `nil` to choose one per kernel (see `ConvolutionAlgorithm`).

@@ -8,9 +8,9 @@
 /// Work is split into bands of output rows, so the rows a band reads stay in cache, and the
 /// bands run in parallel.
 ///
-/// NOTE: a band keeps `kernel rows` whole input rows in cache; rows so wide that these
-/// exceed the L2 cache (about 16,000 samples for a 15-row kernel) are not split into
-/// column strips, so they run slower per sample.
+/// NOTE: a band keeps `kernel rows` whole input rows in cache. Rows are not split into
+/// column strips, so rows wide enough to overflow the L2 cache (an estimate: about 16,000
+/// samples for a 15-row kernel) run slower per sample.
 struct RowCorrelation: Sendable {
   let plan: ConvolutionPlan
   let maps: BorderMaps

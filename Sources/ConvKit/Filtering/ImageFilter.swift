@@ -13,7 +13,7 @@ public struct ImageFilter: Sendable {
   /// The border rule for samples outside the image.
   public var border: BorderMode
 
-  /// How results are brought into [0, 1].
+  /// The mapping of results into [0, 1].
   public var mapping: OutputMapping
 
   /// The algorithm and thread count of the correlations; the algorithm is chosen per

@@ -1,4 +1,4 @@
-/// How filtered values, which may be negative or above 1, are brought into the [0, 1]
+/// A rule that brings filtered values, which may be negative or above 1, into the [0, 1]
 /// range an image file stores.
 public enum OutputMapping: String, CaseIterable, Sendable {
   /// Values below 0 become 0 and values above 1 become 1.

@@ -14,7 +14,7 @@ import Foundation
 /// A hand-written file may give `"kernel": [[...]]` (one matrix for every channel) in
 /// place of `mode` and `weights`, and `"divisor"` to divide every weight by.
 public struct KernelFile: Equatable, Sendable {
-  /// How the weights apply to channels.
+  /// The rule that maps the weights to channels.
   public enum Mode: String, Codable, Sendable, CaseIterable {
     /// One kernel for every channel (`weights` is `[1][1][rows][columns]`).
     case shared

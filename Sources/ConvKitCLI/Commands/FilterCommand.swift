@@ -62,7 +62,7 @@ struct FilterCommand: Command {
 
   let mode: Mode
 
-  /// What `convkit filter` filters: separate images, or one volume made of slices.
+  /// The input kind of `convkit filter`: separate images, or one volume made of slices.
   enum Mode {
     case images(ImageFiltering)
     case volume(VolumeFiltering)

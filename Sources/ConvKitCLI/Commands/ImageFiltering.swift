@@ -77,12 +77,12 @@ struct ImageFiltering {
     }
 
     guard let layout = Self.layout(channels: pixels.shape[0], hasAlpha: image.layout.hasAlpha) else {
-      throw FilterFailure(input: job.input, reason: "the kernel produces \(pixels.shape[0]) channels; PNG stores 1 to 4")
+      throw FilterFailure(input: job.input, reason: "the kernel produces \(pixels.shape[0]) channels but PNG stores 1 to 4; use a kernel with at most 4 output channels")
     }
     var colorSpace = image.colorSpace
     if (layout.channelCount < 3) != (image.layout.channelCount < 3) {
-      // An ICC profile describes gray or RGB data, so it cannot follow a kernel that turns
-      // one into the other; the other colour-space chunks are valid for both.
+      // An ICC profile describes either gray or RGB data, so it cannot follow a kernel
+      // that turns one into the other. The other colour-space chunks suit both.
       colorSpace.iccProfile = nil
     }
     let result = PNGImage(
@@ -100,8 +100,8 @@ struct ImageFiltering {
     }
   }
 
-  /// The PNG layout of a filtered image: colour channels from the filter, plus alpha if the
-  /// input had it. `nil` when PNG has no such layout (e.g. two colour channels).
+  /// Returns the PNG layout of a filtered image: colour channels from the filter, plus alpha
+  /// if the input had it. Returns `nil` when PNG has no such layout (two colour channels).
   private static func layout(channels: Int, hasAlpha: Bool) -> PNGColorLayout? {
     switch (channels, hasAlpha) {
     case (1, false): return .gray

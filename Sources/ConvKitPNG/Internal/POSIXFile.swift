@@ -48,8 +48,8 @@ enum POSIXFile {
     var chunk = [UInt8](repeating: 0, count: 1 << 16)
 
     while bytes.count < limit {
-      let wanted = min(chunk.count, limit - bytes.count)
-      let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, wanted) }
+      let requested = min(chunk.count, limit - bytes.count)
+      let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, requested) }
       if count < 0 {
         if errno == EINTR { continue }
         throw lastError()
