@@ -8,28 +8,6 @@
 
 #include "ckpng_internal.h"
 
-/// The compressed bytes and how far libpng has read them.
-typedef struct ckpng_source {
-  const uint8_t *data;
-  size_t size;
-  size_t offset;
-} ckpng_source;
-
-/// Flags for the colour-space chunks that appear before the first IDAT.
-typedef struct ckpng_chunks_seen {
-  int srgb;
-  int gamma;
-  int chromaticities;
-  int icc_profile;
-} ckpng_chunks_seen;
-
-/// The resources to release if libpng longjmps. It lives on the heap, so the
-/// pointer to it does not change after setjmp.
-typedef struct ckpng_read_state {
-  ckpng_source source;
-  png_bytep *rows;
-} ckpng_read_state;
-
 /// libpng's read callback: hands out the next `length` bytes of the source.
 static void ckpng_read_data(png_structp png, png_bytep destination, size_t length) {
   ckpng_source *source = png_get_io_ptr(png);
@@ -94,7 +72,7 @@ static int ckpng_chunks_fit(const uint8_t *data, size_t size) {
 ///
 /// libpng derives gAMA and cHRM values from an sRGB chunk and reports them as
 /// if they were in the file, so this walk records which chunks really are.
-static ckpng_chunks_seen ckpng_scan_chunks(const uint8_t *data, size_t size) {
+ckpng_chunks_seen ckpng_scan_chunks(const uint8_t *data, size_t size) {
   ckpng_chunks_seen seen = {0, 0, 0, 0};
   size_t offset = 8;
 
@@ -120,7 +98,7 @@ static ckpng_chunks_seen ckpng_scan_chunks(const uint8_t *data, size_t size) {
 
 /// Asks libpng for the expansions that keep stored values: palette to RGB(A),
 /// low-bit gray to 8 bits, tRNS to alpha, and deinterlacing.
-static void ckpng_set_transforms(png_structp png, png_infop info) {
+void ckpng_set_transforms(png_structp png, png_infop info) {
   int color_type = png_get_color_type(png, info);
   int bit_depth = png_get_bit_depth(png, info);
 
@@ -138,7 +116,7 @@ static void ckpng_set_transforms(png_structp png, png_infop info) {
 }
 
 /// Copies the accepted colour-space chunks that are really in the file.
-static void ckpng_read_color_space(
+void ckpng_read_color_space(
   png_structp png, png_infop info, ckpng_chunks_seen seen, ckpng_color_space *out) {
   int intent = 0;
   if (seen.srgb && png_get_sRGB(png, info, &intent)) {
@@ -215,7 +193,7 @@ enum { CKPNG_CHUNK_CACHE_MAX = 1000 };
 
 /// Sets up the read and reads every chunk before the first IDAT, which
 /// allocates nothing for the pixels. Any libpng error longjmps out of it.
-static void ckpng_read_header(
+void ckpng_read_header(
   png_structp png, png_infop info, ckpng_read_state *state, ckpng_decoded *out) {
   png_set_read_fn(png, &state->source, ckpng_read_data);
   if (!ckpng_chunks_fit(state->source.data, state->source.size)) {
@@ -246,6 +224,17 @@ static void ckpng_read_header(
   out->interlaced = png_get_interlace_type(png, info) != PNG_INTERLACE_NONE;
 }
 
+void ckpng_read_end(png_structp png, const ckpng_read_state *state) {
+  png_read_end(png, NULL);
+
+  size_t extra = state->source.size - state->source.offset;
+  if (extra > 0) {
+    char text[CKPNG_MESSAGE_CAPACITY];
+    snprintf(text, sizeof text, "%zu bytes of extra data after the IEND chunk", extra);
+    png_error(png, text);
+  }
+}
+
 /// Allocates and reads the pixels, reads the chunks after them and checks
 /// that nothing follows IEND. Any libpng error longjmps out of it.
 static void ckpng_read_pixels(
@@ -259,14 +248,7 @@ static void ckpng_read_pixels(
 
   ckpng_allocate_rows(png, info, out, state);
   png_read_image(png, state->rows);
-  png_read_end(png, NULL);
-
-  size_t extra = state->source.size - state->source.offset;
-  if (extra > 0) {
-    char text[CKPNG_MESSAGE_CAPACITY];
-    snprintf(text, sizeof text, "%zu bytes of extra data after the IEND chunk", extra);
-    png_error(png, text);
-  }
+  ckpng_read_end(png, state);
 
   ckpng_chunks_seen seen = ckpng_scan_chunks(state->source.data, state->source.size);
   ckpng_read_color_space(png, info, seen, &out->color_space);
@@ -275,7 +257,7 @@ static void ckpng_read_pixels(
 /// Returns whether the declared size exceeds the limit, or makes the decoded
 /// tensor's byte count (at most 16 bytes per pixel, four 32-bit floats) too
 /// large for a size_t.
-static int ckpng_exceeds_limit(const ckpng_decoded *out, const ckpng_decode_limits *limits) {
+int ckpng_exceeds_limit(const ckpng_decoded *out, const ckpng_decode_limits *limits) {
   uint64_t pixels = (uint64_t)out->width * (uint64_t)out->height;
   return pixels > limits->max_pixels || pixels > SIZE_MAX / 16;
 }

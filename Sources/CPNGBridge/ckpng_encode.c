@@ -56,8 +56,7 @@ static int ckpng_color_type(int channels) {
   }
 }
 
-/// Returns a message if the options cannot be encoded, else NULL.
-static const char *ckpng_check_options(const ckpng_encode_options *options, size_t pixels_size) {
+const char *ckpng_check_layout(const ckpng_encode_options *options) {
   if (ckpng_color_type(options->channels) < 0) {
     return "channel count must be 1...4";
   }
@@ -70,6 +69,16 @@ static const char *ckpng_check_options(const ckpng_encode_options *options, size
   }
   if (options->compression_level < 0 || options->compression_level > 9) {
     return "compression level must be 0...9";
+  }
+  return NULL;
+}
+
+/// Returns a message if the options or the pixel buffer size cannot be
+/// encoded, else NULL.
+static const char *ckpng_check_options(const ckpng_encode_options *options, size_t pixels_size) {
+  const char *problem = ckpng_check_layout(options);
+  if (problem != NULL) {
+    return problem;
   }
 
   size_t row_bytes = (size_t)options->width * (size_t)options->channels *
@@ -141,10 +150,8 @@ static void ckpng_set_color_space(png_structp png, png_infop info, const ckpng_c
   }
 }
 
-/// Runs the whole write sequence; any libpng error longjmps out of it.
-static void ckpng_write(
-  png_structp png, png_infop info, const ckpng_encode_options *options, const uint8_t *pixels,
-  ckpng_write_state *state, ckpng_buffer *out) {
+void ckpng_write_header(
+  png_structp png, png_infop info, const ckpng_encode_options *options, ckpng_buffer *out) {
   png_set_write_fn(png, out, ckpng_write_data, ckpng_flush);
   png_set_user_limits(png, PNG_UINT_31_MAX, PNG_UINT_31_MAX);
   png_set_compression_level(png, options->compression_level);
@@ -158,6 +165,13 @@ static void ckpng_write(
     PNG_FILTER_TYPE_DEFAULT);
   ckpng_set_color_space(png, info, &options->color_space);
   png_write_info(png, info);
+}
+
+/// Runs the whole write sequence; any libpng error longjmps out of it.
+static void ckpng_write(
+  png_structp png, png_infop info, const ckpng_encode_options *options, const uint8_t *pixels,
+  ckpng_write_state *state, ckpng_buffer *out) {
+  ckpng_write_header(png, info, options, out);
 
   size_t height = options->height;
   size_t row_bytes = png_get_rowbytes(png, info);

@@ -29,6 +29,15 @@ extension PNGImage {
   public init(
     contentsOf path: String, maximumPixels: Int = PNGImage.defaultMaximumPixels
   ) throws(PNGError) {
+    let limit = Self.pixelLimit(maximumPixels)
+    self = try Self.decode(Self.fileBytes(path, maximumPixels: limit), name: path, maximumPixels: limit)
+  }
+
+  /// Returns the bytes of the PNG file at `path`, reading no more than its declared size
+  /// allows, as `init(contentsOf:maximumPixels:)` describes.
+  ///
+  /// - Throws: `PNGError.tooLarge` or `PNGError.cannotRead` naming `path`.
+  static func fileBytes(_ path: String, maximumPixels: Int) throws(PNGError) -> [UInt8] {
     let file: (descriptor: Int32, size: Int?)
     do {
       file = try POSIXFile.openForReading(path)
@@ -37,7 +46,7 @@ extension PNGImage {
     }
     defer { POSIXFile.closeDescriptor(file.descriptor) }
 
-    self = try Self.read(file.descriptor, size: file.size, name: path, maximumPixels: maximumPixels)
+    return try readBytes(file.descriptor, size: file.size, name: path, maximumPixels: maximumPixels)
   }
 
   /// Reads and decodes a PNG from an open file descriptor, such as standard
@@ -94,17 +103,24 @@ extension PNGImage {
     _ descriptor: Int32, size: Int?, name: String, maximumPixels: Int
   ) throws(PNGError) -> PNGImage {
     let limit = Self.pixelLimit(maximumPixels)
-    let bytes: [UInt8]
-    do {
-      bytes = try PNGInput.read(descriptor, size: size, maximumPixels: limit)
-    } catch {
-      throw Self.error(error, name: name, maximumPixels: limit, bytes: [])
-    }
+    let bytes = try readBytes(descriptor, size: size, name: name, maximumPixels: limit)
     return try decode(bytes, name: name, maximumPixels: limit)
   }
 
+  /// Reads a PNG from `descriptor` without reading more than its declared
+  /// size allows.
+  private static func readBytes(
+    _ descriptor: Int32, size: Int?, name: String, maximumPixels: Int
+  ) throws(PNGError) -> [UInt8] {
+    do {
+      return try PNGInput.read(descriptor, size: size, maximumPixels: maximumPixels)
+    } catch {
+      throw Self.error(error, name: name, maximumPixels: maximumPixels, bytes: [])
+    }
+  }
+
   /// Clamps a pixel limit to 1...`largestPixelLimit`.
-  private static func pixelLimit(_ maximumPixels: Int) -> Int {
+  static func pixelLimit(_ maximumPixels: Int) -> Int {
     min(max(maximumPixels, 1), largestPixelLimit)
   }
 
@@ -113,7 +129,7 @@ extension PNGImage {
   /// libpng's "Not a PNG file" gets the format the data looks like, if it is
   /// a common one, such as a JPEG image with a `.png` name. A width or height
   /// of 0 or over 2^31 - 1 gets a message with the declared size.
-  private static func error(
+  static func error(
     _ failure: ReadFailure, name: String, maximumPixels: Int, bytes: [UInt8]
   ) -> PNGError {
     switch failure {

@@ -172,6 +172,64 @@ ckpng_status ckpng_encode(
 /// Releases the bytes of `buffer` and empties it.
 void ckpng_buffer_free(ckpng_buffer *buffer);
 
+/// A decoding in progress that hands out rows in order (see
+/// `ckpng_row_reader_open`).
+typedef struct ckpng_row_reader ckpng_row_reader;
+
+/// Starts decoding a non-interlaced PNG held in memory row by row, so that the
+/// whole image never has to be in memory. `data` must stay valid until
+/// `ckpng_row_reader_free`.
+///
+/// Reads every chunk before the image data and fills `header` as
+/// `ckpng_decode` fills its result, except `pixels`, which stays NULL. Release
+/// `header` with `ckpng_decoded_free`. The same expansions and checks apply,
+/// and the limit is checked the same way. On success `*reader` is the reader
+/// to pass to `ckpng_row_reader_read` and `ckpng_row_reader_free`. An
+/// interlaced image opens, with `header->interlaced` set, but cannot be read
+/// row by row: decode it whole with `ckpng_decode`. On failure `*reader` is
+/// NULL and the status and message are those of `ckpng_decode`.
+ckpng_status ckpng_row_reader_open(
+  const uint8_t *data, size_t size, const ckpng_decode_limits *limits,
+  ckpng_row_reader **reader, ckpng_decoded *header, char *message, size_t message_capacity);
+
+/// Decodes the next `count` rows into `rows`, `count * width * channels *
+/// bit_depth / 8` bytes laid out as in `ckpng_decoded`. After the last row it
+/// reads the chunks after the image data and fails if any byte follows IEND.
+/// After a failure every later call fails.
+ckpng_status ckpng_row_reader_read(
+  ckpng_row_reader *reader, uint8_t *rows, uint32_t count, char *message,
+  size_t message_capacity);
+
+/// Releases a reader, or does nothing for NULL.
+void ckpng_row_reader_free(ckpng_row_reader *reader);
+
+/// An encoding in progress that takes rows in order (see
+/// `ckpng_row_writer_open`).
+typedef struct ckpng_row_writer ckpng_row_writer;
+
+/// Starts encoding a non-interlaced PNG into memory row by row, with the
+/// settings and checks of `ckpng_encode`. On success `*writer` is the writer
+/// to pass to `ckpng_row_writer_write`, `ckpng_row_writer_finish` and
+/// `ckpng_row_writer_free`. On failure it is NULL.
+ckpng_status ckpng_row_writer_open(
+  const ckpng_encode_options *options, ckpng_row_writer **writer, char *message,
+  size_t message_capacity);
+
+/// Compresses the next `count` rows, laid out as `ckpng_encode` takes them.
+/// After a failure every later call fails.
+ckpng_status ckpng_row_writer_write(
+  ckpng_row_writer *writer, const uint8_t *rows, uint32_t count, char *message,
+  size_t message_capacity);
+
+/// Ends the file after its last row and moves the encoded bytes into `out`,
+/// which the caller releases with `ckpng_buffer_free`. Fails if rows are
+/// missing.
+ckpng_status ckpng_row_writer_finish(
+  ckpng_row_writer *writer, ckpng_buffer *out, char *message, size_t message_capacity);
+
+/// Releases a writer and any bytes it still has, or does nothing for NULL.
+void ckpng_row_writer_free(ckpng_row_writer *writer);
+
 /// The number of temporary files that can be recorded at the same time.
 enum { CKPNG_TEMPORARY_SLOTS = 16 };
 

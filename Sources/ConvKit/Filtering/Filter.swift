@@ -28,6 +28,29 @@ public enum Filter: Equatable, Sendable {
     }
   }
 
+  /// The rows and columns of the filter's kernels, the largest of each when they differ.
+  public var kernelSize: (rows: Int, columns: Int) {
+    switch self {
+    case .kernel(let kernel, _):
+      return (kernel.rows, kernel.columns)
+    case .gradientMagnitude(let x, let y):
+      return (max(x.rows, y.rows), max(x.columns, y.columns))
+    case .depthwise(let kernels, _):
+      return (kernels.map(\.rows).max() ?? 1, kernels.map(\.columns).max() ?? 1)
+    case .full(let weight, _):
+      return (weight.shape[2], weight.shape[3])
+    }
+  }
+
+  /// Whether all the filter's kernels have the same number of rows.
+  var kernelsShareRowCount: Bool {
+    switch self {
+    case .kernel, .full: return true
+    case .gradientMagnitude(let x, let y): return x.rows == y.rows
+    case .depthwise(let kernels, _): return Set(kernels.map(\.rows)).count == 1
+    }
+  }
+
   /// The number of colour channels the filter needs, or `nil` if it takes any number.
   public var requiredInputChannels: Int? {
     switch self {
@@ -54,7 +77,18 @@ public enum Filter: Equatable, Sendable {
   public func apply(
     to input: Tensor, border: BorderMode, execution: ExecutionOptions
   ) throws(ConvolutionError) -> Tensor {
-    let correlators = try correlators(inputShape: input.shape, border: border, execution: execution)
+    try apply(to: input, border: border, execution: execution, rows: .same)
+  }
+
+  /// Returns the filtered channels of `input`, with output rows as `rows` sets: `.same`
+  /// extends the outside by `border` as `apply(to:border:)` does, and `.valid` reads only
+  /// the rows of `input`, for a band of rows that already contains the rows the kernel reaches
+  /// past its output rows (`rowReach`). Columns are extended by `border` either way.
+  func apply(
+    to input: Tensor, border: BorderMode, execution: ExecutionOptions, rows: Padding
+  ) throws(ConvolutionError) -> Tensor {
+    let correlators = try correlators(
+      inputShape: input.shape, border: border, execution: execution, rows: rows)
     switch self {
     case .gradientMagnitude:
       var gx = correlators[0].run(input)
@@ -79,15 +113,23 @@ public enum Filter: Equatable, Sendable {
   public func algorithms(
     inputShape: [Int], border: BorderMode, execution: ExecutionOptions = .automatic
   ) throws(ConvolutionError) -> [ConvolutionAlgorithm] {
-    try correlators(inputShape: inputShape, border: border, execution: execution).map(\.algorithm)
+    try correlators(inputShape: inputShape, border: border, execution: execution, rows: .same)
+      .map(\.algorithm)
   }
 
   /// Prepares the correlations of `apply(to:border:execution:)`.
   private func correlators(
-    inputShape: [Int], border: BorderMode, execution: ExecutionOptions
+    inputShape: [Int], border: BorderMode, execution: ExecutionOptions, rows: Padding
   ) throws(ConvolutionError) -> [Correlator] {
     let channels = inputShape[0]
     var options = ConvolutionOptions.filtering(border: border)
+    if rows != .same {
+      let (height, width) = kernelSize
+      options.padding = .explicit([
+        rows.amounts(axis: 0, kernelSize: height, dilation: 1),
+        Padding.same.amounts(axis: 1, kernelSize: width, dilation: 1),
+      ])
+    }
 
     switch self {
     case .kernel(let kernel, let bias):

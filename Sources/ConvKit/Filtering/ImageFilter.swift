@@ -30,18 +30,28 @@ public struct ImageFilter: Sendable {
   ///
   /// - Throws: `ConvolutionError` when the image's colour channels do not fit the filter.
   public func apply(to image: Tensor, hasAlpha: Bool) throws(ConvolutionError) -> Tensor {
+    try apply(to: image, hasAlpha: hasAlpha, rows: .same)
+  }
+
+  /// Returns the filtered image, its rows padded as `rows` sets (see
+  /// `Filter.apply(to:border:execution:rows:)`).
+  func apply(to image: Tensor, hasAlpha: Bool, rows: Padding) throws(ConvolutionError) -> Tensor {
     precondition(image.rank == 3, "an image tensor is [channels, height, width], got \(image.shape)")
     let channels = image.shape[0]
     guard hasAlpha, channels >= 2 else {
-      return mapped(try filter.apply(to: image, border: border, execution: execution))
+      return mapped(try filter.apply(to: image, border: border, execution: execution, rows: rows))
     }
 
     let (colour, alpha) = Self.split(image)
     if filter.isSmoothing {
-      return try applyPremultiplied(colour: colour, alpha: alpha)
+      return try applyPremultiplied(colour: colour, alpha: alpha, rows: rows)
     }
-    let filtered = mapped(try filter.apply(to: colour, border: border, execution: execution))
-    return Self.join(filtered, alpha)
+    let filtered = mapped(try filter.apply(to: colour, border: border, execution: execution, rows: rows))
+    // Output row i is centred on input row i + kernel rows / 2 - the padding above.
+    let kernelRows = filter.kernelSize.rows
+    let above = rows.amounts(axis: 0, kernelSize: kernelRows, dilation: 1).before
+    let keptAlpha = Self.rows(of: alpha, from: kernelRows / 2 - above, count: filtered.shape[1])
+    return Self.join(filtered, keptAlpha)
   }
 
   /// Returns the algorithm of each correlation that `apply(to:hasAlpha:)` runs on the
@@ -58,20 +68,25 @@ public struct ImageFilter: Sendable {
     return try filter.algorithms(inputShape: colourShape, border: border, execution: execution)
   }
 
-  private func applyPremultiplied(colour: Tensor, alpha: Tensor) throws(ConvolutionError) -> Tensor {
+  private func applyPremultiplied(
+    colour: Tensor, alpha: Tensor, rows: Padding
+  ) throws(ConvolutionError) -> Tensor {
     let plane = alpha.count
     var premultiplied = colour
     for index in premultiplied.scalars.indices {
       premultiplied.scalars[index] *= alpha.scalars[index % plane]
     }
 
-    let filteredColour = try filter.apply(to: premultiplied, border: border, execution: execution)
-    let filteredAlpha = try Filter.kernel(Self.smoothingKernel(of: filter), bias: 0)
-      .apply(to: alpha, border: border, execution: ExecutionOptions(threadCount: execution.threadCount))
+    let filteredColour = try filter.apply(
+      to: premultiplied, border: border, execution: execution, rows: rows)
+    let filteredAlpha = try Filter.kernel(Self.smoothingKernel(of: filter), bias: 0).apply(
+      to: alpha, border: border, execution: ExecutionOptions(threadCount: execution.threadCount),
+      rows: rows)
 
     var straight = filteredColour
+    let filteredPlane = filteredAlpha.count
     for index in straight.scalars.indices {
-      let a = filteredAlpha.scalars[index % plane]
+      let a = filteredAlpha.scalars[index % filteredPlane]
       straight.scalars[index] = a > 0 ? straight.scalars[index] / a : 0
     }
     return Self.join(mapped(straight), Tensor(
@@ -119,6 +134,19 @@ public struct ImageFilter: Sendable {
     let alpha = Tensor(
       shape: [1, image.shape[1], image.shape[2]], scalars: Array(image.scalars[colourCount...]))
     return (colour, alpha)
+  }
+
+  /// Returns `count` rows of a `[C, H, W]` tensor, starting at row `first`.
+  private static func rows(of tensor: Tensor, from first: Int, count: Int) -> Tensor {
+    guard first != 0 || count != tensor.shape[1] else { return tensor }
+    let (channels, height, width) = (tensor.shape[0], tensor.shape[1], tensor.shape[2])
+    var scalars: [Float] = []
+    scalars.reserveCapacity(channels * count * width)
+    for channel in 0..<channels {
+      let start = (channel * height + first) * width
+      scalars += tensor.scalars[start..<(start + count * width)]
+    }
+    return Tensor(shape: [channels, count, width], scalars: scalars)
   }
 
   private static func join(_ colour: Tensor, _ alpha: Tensor) -> Tensor {

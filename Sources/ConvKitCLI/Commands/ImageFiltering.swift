@@ -61,43 +61,115 @@ struct ImageFiltering {
 
   private func process(_ job: OutputPlan.Job) throws {
     let start = Date()
-    let image = try InputReader.readImage(job.input, maximumPixels: maximumPixels)
-    let pixels: Tensor
-    do {
-      pixels = try filter.apply(to: image.pixels, hasAlpha: image.layout.hasAlpha)
-    } catch .channelMismatch {
-      let colour = image.layout.channelCount - (image.layout.hasAlpha ? 1 : 0)
-      let needed = filter.filter.requiredInputChannels ?? colour
-      throw FilterFailure(
-        input: job.input,
-        reason: "the kernel needs \(needed) colour channel\(needed == 1 ? "" : "s") but the image has "
-          + "\(colour); a kernel learned with --mode shared applies to any image")
-    } catch {
-      throw FilterFailure(input: job.input, reason: "\(error)")
+    let pipeline = BandPipeline(filter: filter)
+    let summary: Summary
+    if job.input != "-", pipeline.filter.canFilterBands,
+      let decoder = try InputReader.openRows(job.input, maximumPixels: maximumPixels),
+      pipeline.accepts(height: decoder.height)
+    {
+      summary = try processBands(decoder, job: job, pipeline: pipeline)
+    } else {
+      summary = try processWhole(job)
     }
-
-    guard let layout = Self.layout(channels: pixels.shape[0], hasAlpha: image.layout.hasAlpha) else {
-      throw FilterFailure(input: job.input, reason: "the kernel produces \(pixels.shape[0]) channels but PNG stores 1 to 4; use a kernel with at most 4 output channels")
-    }
-    var colorSpace = image.colorSpace
-    if (layout.channelCount < 3) != (image.layout.channelCount < 3) {
-      // An ICC profile describes either gray or RGB data, so it cannot follow a kernel
-      // that turns one into the other. The other colour-space chunks suit both.
-      colorSpace.iccProfile = nil
-    }
-    let result = PNGImage(
-      pixels: pixels, layout: layout, bitDepth: depth ?? image.bitDepth, colorSpace: colorSpace)
-    try OutputWriter.write(result, to: job.output, compression: compression)
 
     if verbose {
       let seconds = Date().timeIntervalSince(start)
       let algorithms = (try? filter.algorithms(
-        imageShape: image.pixels.shape, hasAlpha: image.layout.hasAlpha))?
+        imageShape: summary.inputShape, hasAlpha: summary.inputLayout.hasAlpha))?
         .map(\.rawValue).joined(separator: ", ") ?? "unknown"
+      let bands = summary.bandRows.map { ", in bands of \($0) rows" } ?? ", whole image"
       printError(
-        "\(job.input) -> \(job.output): \(pixels.shape[2])x\(pixels.shape[1]) \(layout), "
-          + "\(result.bitDepth)-bit, algorithm \(algorithms), \(String(format: "%.3f", seconds)) s")
+        "\(job.input) -> \(job.output): \(summary.inputShape[2])x\(summary.inputShape[1]) "
+          + "\(summary.outputLayout), \(summary.bitDepth)-bit, algorithm \(algorithms)\(bands), "
+          + "\(String(format: "%.3f", seconds)) s")
     }
+  }
+
+  /// What `--verbose` reports about one image.
+  private struct Summary {
+    let inputShape: [Int]
+    let inputLayout: PNGColorLayout
+    let outputLayout: PNGColorLayout
+    let bitDepth: Int
+    /// The band height, or `nil` when the image was filtered whole.
+    let bandRows: Int?
+  }
+
+  /// Decodes, filters and encodes the whole image at once: for standard input, interlaced
+  /// files, and filters or images that cannot go in bands.
+  private func processWhole(_ job: OutputPlan.Job) throws -> Summary {
+    let image = try InputReader.readImage(job.input, maximumPixels: maximumPixels)
+    let pixels = try filtered(job.input, colourChannels: image.layout) { () throws(ConvolutionError) in
+      try filter.apply(to: image.pixels, hasAlpha: image.layout.hasAlpha)
+    }
+    let (layout, colorSpace) = try outputFormat(
+      job.input, channels: pixels.shape[0], input: image.layout, colorSpace: image.colorSpace)
+    let result = PNGImage(
+      pixels: pixels, layout: layout, bitDepth: depth ?? image.bitDepth, colorSpace: colorSpace)
+    try OutputWriter.write(result, to: job.output, compression: compression)
+    return Summary(
+      inputShape: image.pixels.shape, inputLayout: image.layout, outputLayout: layout,
+      bitDepth: result.bitDepth, bandRows: nil)
+  }
+
+  /// Decodes, filters and encodes band by band (see `BandPipeline`).
+  private func processBands(
+    _ decoder: PNGRowDecoder, job: OutputPlan.Job, pipeline: BandPipeline
+  ) throws -> Summary {
+    let hasAlpha = decoder.layout.hasAlpha
+    var outputLayout = decoder.layout
+    let encoder = try pipeline.run(decoder) { band in
+      try filtered(job.input, colourChannels: decoder.layout) { () throws(ConvolutionError) in
+        try filter.apply(toBand: band, hasAlpha: hasAlpha)
+      }
+    } makeEncoder: { band in
+      let (layout, colorSpace) = try outputFormat(
+        job.input, channels: band.shape[0], input: decoder.layout, colorSpace: decoder.colorSpace)
+      outputLayout = layout
+      return try PNGRowEncoder(
+        width: decoder.width, height: decoder.height, layout: layout,
+        bitDepth: depth ?? decoder.bitDepth, colorSpace: colorSpace, compression: compression)
+    }
+    try OutputWriter.write(encoder, to: job.output)
+    return Summary(
+      inputShape: [decoder.layout.channelCount, decoder.height, decoder.width],
+      inputLayout: decoder.layout, outputLayout: outputLayout, bitDepth: encoder.bitDepth,
+      bandRows: pipeline.bandRows)
+  }
+
+  /// Runs `apply`, turning a channel count that does not fit the filter into a message.
+  private func filtered(
+    _ input: String, colourChannels layout: PNGColorLayout,
+    _ apply: () throws(ConvolutionError) -> Tensor
+  ) throws -> Tensor {
+    do {
+      return try apply()
+    } catch .channelMismatch {
+      let colour = layout.channelCount - (layout.hasAlpha ? 1 : 0)
+      let needed = filter.filter.requiredInputChannels ?? colour
+      throw FilterFailure(
+        input: input,
+        reason: "the kernel needs \(needed) colour channel\(needed == 1 ? "" : "s") but the image has "
+          + "\(colour); a kernel learned with --mode shared applies to any image")
+    } catch {
+      throw FilterFailure(input: input, reason: "\(error)")
+    }
+  }
+
+  /// Returns the layout and colour space of the output, which has `channels` channels.
+  private func outputFormat(
+    _ input: String, channels: Int, input inputLayout: PNGColorLayout, colorSpace: PNGColorSpace
+  ) throws -> (PNGColorLayout, PNGColorSpace) {
+    guard let layout = Self.layout(channels: channels, hasAlpha: inputLayout.hasAlpha) else {
+      throw FilterFailure(input: input, reason: "the kernel produces \(channels) channels but PNG stores 1 to 4; use a kernel with at most 4 output channels")
+    }
+    var colorSpace = colorSpace
+    if (layout.channelCount < 3) != (inputLayout.channelCount < 3) {
+      // An ICC profile describes either gray or RGB data, so it cannot follow a kernel
+      // that turns one into the other. The other colour-space chunks suit both.
+      colorSpace.iccProfile = nil
+    }
+    return (layout, colorSpace)
   }
 
   /// Returns the PNG layout of a filtered image: colour channels from the filter, plus alpha

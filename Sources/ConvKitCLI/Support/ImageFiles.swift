@@ -39,6 +39,24 @@ enum InputReader {
   }
 }
 
+extension InputReader {
+  /// Opens the PNG file at `path` for decoding row by row. Returns `nil` for an
+  /// interlaced file, which must be read whole with `readImage`.
+  ///
+  /// - Throws: as `readImage`.
+  static func openRows(_ path: String, maximumPixels: Int? = nil) throws -> PNGRowDecoder? {
+    let limit = maximumPixels ?? PNGImage.defaultMaximumPixels
+    do {
+      return try PNGRowDecoder(contentsOf: path, maximumPixels: limit)
+    } catch {
+      if case .tooLarge = error, maximumPixels != nil {
+        throw InputTooLarge(error: error)
+      }
+      throw error
+    }
+  }
+}
+
 /// An input image over the pixel limit, from a command with `--max-pixels`.
 struct InputTooLarge: Error, CustomStringConvertible {
   let error: PNGError
@@ -64,25 +82,47 @@ enum OutputWriter {
   static func write(
     _ image: PNGImage, to path: String, compression: PNGCompression = .small
   ) throws {
+    try write(
+      to: path,
+      file: { path in try image.write(to: path, compression: compression) },
+      descriptor: { descriptor, name in
+        try image.write(toFileDescriptor: descriptor, name: name, compression: compression)
+      })
+  }
+
+  /// Ends the file of `encoder`, every row of which is written, and writes it to `path` as
+  /// `write(_:to:compression:)` does.
+  static func write(_ encoder: PNGRowEncoder, to path: String) throws {
+    try write(
+      to: path,
+      file: { path in try encoder.finish(writingTo: path) },
+      descriptor: { descriptor, name in try encoder.finish(toFileDescriptor: descriptor, name: name) })
+  }
+
+  /// Chooses where the bytes go: standard output for `-`, the open device for a special
+  /// file, and `file` (which writes atomically) otherwise.
+  private static func write(
+    to path: String, file: (String) throws -> Void, descriptor: (Int32, String) throws -> Void
+  ) throws {
     if path == "-" {
       guard isatty(1) == 0 else {
         throw UsageError("standard output is a terminal; redirect it to a file or a pipe, or give -o FILE.png")
       }
-      try image.write(toFileDescriptor: 1, name: "<stdout>", compression: compression)
+      try descriptor(1, "<stdout>")
       return
     }
     guard isSpecialFile(path) else {
-      try image.write(to: path, compression: compression)
+      try file(path)
       return
     }
 
-    let descriptor = open(path, O_WRONLY | O_CLOEXEC)
-    guard descriptor >= 0 else {
+    let fileDescriptor = open(path, O_WRONLY | O_CLOEXEC)
+    guard fileDescriptor >= 0 else {
       let text = String(cString: strerror(errno))
       throw PNGError.cannotWrite(path: path, reason: text.prefix(1).lowercased() + text.dropFirst())
     }
-    defer { close(descriptor) }
-    try image.write(toFileDescriptor: descriptor, name: path, compression: compression)
+    defer { close(fileDescriptor) }
+    try descriptor(fileDescriptor, path)
   }
 
   /// Returns whether `path` exists and is neither a regular file nor a directory,

@@ -2,8 +2,8 @@ import CPNGBridge
 
 /// The calls into CPNGBridge, the C target that owns libpng's `setjmp`.
 ///
-/// This is the only Swift file that calls libpng through CPNGBridge or
-/// touches its pointers. Each call hands C a message buffer and turns a
+/// This file and its extension in `LibPNG+Rows.swift` are the only Swift code
+/// that calls libpng through CPNGBridge or touches its pointers. Each call hands C a message buffer and turns a
 /// non-zero status into a `FailureReason` carrying libpng's text unchanged.
 enum LibPNG {
   /// Interleaved samples and what describes them.
@@ -90,24 +90,13 @@ enum LibPNG {
   ) throws(FailureReason) -> [UInt8] {
     var buffer = ckpng_buffer()
     var message = [CChar](repeating: 0, count: Int(CKPNG_MESSAGE_CAPACITY))
-    let profile = raster.colorSpace.iccProfile
-    let name = latin1CString(profile?.name ?? "")
-
-    let status = raster.samples.withUnsafeBufferPointer { pixels in
-      name.withUnsafeBufferPointer { name in
-        (profile?.data ?? []).withUnsafeBufferPointer { profileBytes in
-          message.withUnsafeMutableBufferPointer { text in
-            var options = encodeOptions(raster, compressionLevel: compressionLevel)
-            options.fast_filters = fastRowFilters ? 1 : 0
-            if profile != nil {
-              options.color_space.has_icc_profile = 1
-              options.color_space.icc_name = name.baseAddress
-              options.color_space.icc_profile = profileBytes.baseAddress
-              options.color_space.icc_profile_length = UInt32(clamping: profileBytes.count)
-            }
-            return ckpng_encode(
-              &options, pixels.baseAddress, pixels.count, &buffer, text.baseAddress, text.count)
-          }
+    let status = withEncodeOptions(
+      raster, compressionLevel: compressionLevel, fastRowFilters: fastRowFilters
+    ) { options in
+      raster.samples.withUnsafeBufferPointer { pixels in
+        message.withUnsafeMutableBufferPointer { text in
+          ckpng_encode(
+            options, pixels.baseAddress, pixels.count, &buffer, text.baseAddress, text.count)
         }
       }
     }
@@ -133,7 +122,7 @@ enum LibPNG {
   }
 
   /// Reads the file's IHDR facts from a decoded C image.
-  private static func source(from decoded: ckpng_decoded) -> PNGSourceFormat {
+  static func source(from decoded: ckpng_decoded) -> PNGSourceFormat {
     PNGSourceFormat(
       colorType: PNGColorType(rawValue: Int(decoded.source_color_type)) ?? .rgba,
       bitDepth: Int(decoded.source_bit_depth),
@@ -141,7 +130,7 @@ enum LibPNG {
   }
 
   /// Converts the C colour-space chunks, copying the ICC profile.
-  private static func colorSpace(from space: ckpng_color_space) -> PNGColorSpace {
+  static func colorSpace(from space: ckpng_color_space) -> PNGColorSpace {
     var result = PNGColorSpace()
     if space.has_srgb != 0 {
       result.srgbIntent = Int(space.srgb_intent)
@@ -164,7 +153,30 @@ enum LibPNG {
 
   // MARK: - To C
 
-  /// Builds the C options, without the ICC pointers (set by the caller).
+  /// Calls `body` with the C options for `raster`, its ICC profile included; the pointers
+  /// in them are valid only during the call.
+  static func withEncodeOptions<Result>(
+    _ raster: Raster, compressionLevel: Int, fastRowFilters: Bool,
+    _ body: (UnsafePointer<ckpng_encode_options>) -> Result
+  ) -> Result {
+    let profile = raster.colorSpace.iccProfile
+    let name = latin1CString(profile?.name ?? "")
+    return name.withUnsafeBufferPointer { name in
+      (profile?.data ?? []).withUnsafeBufferPointer { profileBytes in
+        var options = encodeOptions(raster, compressionLevel: compressionLevel)
+        options.fast_filters = fastRowFilters ? 1 : 0
+        if profile != nil {
+          options.color_space.has_icc_profile = 1
+          options.color_space.icc_name = name.baseAddress
+          options.color_space.icc_profile = profileBytes.baseAddress
+          options.color_space.icc_profile_length = UInt32(clamping: profileBytes.count)
+        }
+        return body(&options)
+      }
+    }
+  }
+
+  /// Builds the C options, without the ICC pointers (set by `withEncodeOptions`).
   private static func encodeOptions(
     _ raster: Raster, compressionLevel: Int
   ) -> ckpng_encode_options {
@@ -194,7 +206,7 @@ enum LibPNG {
   // MARK: - Text
 
   /// Reads a NUL-terminated message buffer.
-  private static func string(from message: [CChar]) -> String {
+  static func string(from message: [CChar]) -> String {
     let bytes = message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
     let text = String(decoding: bytes, as: UTF8.self)
     return text.isEmpty ? "unknown libpng error" : text

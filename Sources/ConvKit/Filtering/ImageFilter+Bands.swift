@@ -1,0 +1,47 @@
+/// Filtering an image one band of rows at a time, so that a large image never has to be
+/// in memory whole. A band contains its output rows plus the rows the kernel reaches above
+/// and below them, and gives exactly the rows `apply(to:hasAlpha:)` gives for the whole
+/// image (see `apply(toBand:hasAlpha:)`).
+extension ImageFilter {
+  /// The input rows that an output row reads above and below its own row.
+  public var rowReach: (above: Int, below: Int) {
+    let amounts = Padding.same.amounts(axis: 0, kernelSize: filter.kernelSize.rows, dilation: 1)
+    return (amounts.before, amounts.after)
+  }
+
+  /// Whether the image can be filtered in bands.
+  ///
+  /// Bands need three things. The border must make outside rows copies of inside rows
+  /// (`replicate`, `reflect101` or `symmetric`, not `constant` or `wrap`), so that a band
+  /// at the edge can be built from decoded rows. The mapping must look at one value at a
+  /// time (not `normalize`). And the kernels must all have the same number of rows.
+  public var canFilterBands: Bool {
+    let borderCopiesNearbyRows =
+      switch border {
+      case .replicate, .reflect101, .symmetric: true
+      case .constant, .wrap: false
+      }
+    return borderCopiesNearbyRows && mapping != .normalize && filter.kernelsShareRowCount
+  }
+
+  /// Returns the filtered rows of a band, with as many channels as the filter produces
+  /// plus alpha.
+  ///
+  /// `band` (`[C, rows, W]`) contains the input rows from `rowReach.above` rows above the
+  /// first output row to `rowReach.below` rows below the last, so it gives
+  /// `rows - above - below` output rows. Rows above and below the image are the rows
+  /// `border.sourceIndex(of:size:)` names. Each output row equals the row of
+  /// `apply(to:hasAlpha:)` on the whole image, within float rounding. Paths that restart
+  /// running sums at fixed rows can round differently in the last bit.
+  ///
+  /// - Precondition: `canFilterBands`, and `band` has more rows than `above + below`.
+  /// - Throws: `ConvolutionError` when the image's colour channels do not fit the filter.
+  public func apply(toBand band: Tensor, hasAlpha: Bool) throws(ConvolutionError) -> Tensor {
+    precondition(canFilterBands, "this filter cannot run on bands; see canFilterBands")
+    let reach = rowReach
+    precondition(
+      band.rank == 3 && band.shape[1] > reach.above + reach.below,
+      "a band needs more than \(reach.above + reach.below) rows, got shape \(band.shape)")
+    return try apply(to: band, hasAlpha: hasAlpha, rows: .valid)
+  }
+}

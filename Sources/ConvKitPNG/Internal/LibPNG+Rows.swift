@@ -1,0 +1,142 @@
+import CPNGBridge
+
+extension LibPNG {
+  /// What a PNG's chunks before its image data say about the decoded rows.
+  struct Header {
+    var width: Int
+    var height: Int
+    /// 1 gray, 2 gray+alpha, 3 RGB, 4 RGBA, after the expansions.
+    var channels: Int
+    /// 8 or 16, after the expansions.
+    var bitDepth: Int
+    var colorSpace: PNGColorSpace
+    var source: PNGSourceFormat
+  }
+
+  /// A decoding in progress, a few rows at a time: `ckpng_row_reader_open`, then
+  /// `ckpng_row_reader_read` for each band of rows.
+  final class RowReader {
+    let header: Header
+    private let reader: OpaquePointer
+    /// A copy of the file, which the C reader reads from until it is freed.
+    private let data: UnsafeMutableBufferPointer<UInt8>
+    private let rowBytes: Int
+
+    /// Reads the chunks before the image data, with the checks of `decode`.
+    ///
+    /// - Throws: `ReadFailure.tooLarge` with the declared size, or
+    ///   `ReadFailure.invalid` with libpng's message.
+    init(_ bytes: [UInt8], maximumPixels: Int) throws(ReadFailure) {
+      let data = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(bytes.count, 1))
+      _ = data.initialize(from: bytes)
+      var decoded = ckpng_decoded()
+      var reader: OpaquePointer?
+      var message = [CChar](repeating: 0, count: Int(CKPNG_MESSAGE_CAPACITY))
+      var limits = ckpng_decode_limits(max_pixels: UInt64(max(maximumPixels, 1)))
+
+      let status = message.withUnsafeMutableBufferPointer { text in
+        ckpng_row_reader_open(
+          data.baseAddress, bytes.count, &limits, &reader, &decoded, text.baseAddress, text.count)
+      }
+      guard status == CKPNG_OK, let reader else {
+        data.deallocate()
+        if status == CKPNG_TOO_LARGE {
+          throw .tooLarge(width: Int(decoded.width), height: Int(decoded.height))
+        }
+        throw .invalid(FailureReason(string(from: message)))
+      }
+      defer { ckpng_decoded_free(&decoded) }
+
+      self.reader = reader
+      self.data = data
+      self.header = Header(
+        width: Int(decoded.width), height: Int(decoded.height), channels: Int(decoded.channels),
+        bitDepth: Int(decoded.bit_depth), colorSpace: colorSpace(from: decoded.color_space),
+        source: source(from: decoded))
+      self.rowBytes = header.width * header.channels * header.bitDepth / 8
+    }
+
+    deinit {
+      ckpng_row_reader_free(reader)
+      data.deallocate()
+    }
+
+    /// Returns the next `count` rows of interleaved samples, laid out as in `Raster`.
+    ///
+    /// - Throws: `FailureReason` with libpng's message, such as a damaged zlib stream.
+    func read(rows count: Int) throws(FailureReason) -> [UInt8] {
+      var message = [CChar](repeating: 0, count: Int(CKPNG_MESSAGE_CAPACITY))
+      var status = CKPNG_OK
+      let samples = [UInt8](unsafeUninitializedCapacity: count * rowBytes) { buffer, initialized in
+        status = message.withUnsafeMutableBufferPointer { text in
+          ckpng_row_reader_read(
+            reader, buffer.baseAddress, UInt32(count), text.baseAddress, text.count)
+        }
+        initialized = status == CKPNG_OK ? count * rowBytes : 0
+      }
+      guard status == CKPNG_OK else {
+        throw FailureReason(string(from: message))
+      }
+      return samples
+    }
+  }
+
+  /// An encoding in progress, a few rows at a time: `ckpng_row_writer_open`, then
+  /// `ckpng_row_writer_write` for each band and `ckpng_row_writer_finish`.
+  final class RowWriter {
+    private let writer: OpaquePointer
+
+    /// Writes the chunks before the image data of a PNG with the size, layout and colour
+    /// space of `raster`, whose samples are not used.
+    ///
+    /// - Precondition: the raster and colour space passed `PNGImage`'s checks.
+    /// - Throws: `FailureReason` with libpng's message.
+    init(_ raster: Raster, compressionLevel: Int, fastRowFilters: Bool) throws(FailureReason) {
+      var writer: OpaquePointer?
+      var message = [CChar](repeating: 0, count: Int(CKPNG_MESSAGE_CAPACITY))
+      let status = withEncodeOptions(
+        raster, compressionLevel: compressionLevel, fastRowFilters: fastRowFilters
+      ) { options in
+        message.withUnsafeMutableBufferPointer { text in
+          ckpng_row_writer_open(options, &writer, text.baseAddress, text.count)
+        }
+      }
+      guard status == CKPNG_OK, let writer else {
+        throw FailureReason(string(from: message))
+      }
+      self.writer = writer
+    }
+
+    deinit {
+      ckpng_row_writer_free(writer)
+    }
+
+    /// Compresses `count` rows of interleaved samples, laid out as in `Raster`.
+    func write(_ samples: [UInt8], rows count: Int) throws(FailureReason) {
+      var message = [CChar](repeating: 0, count: Int(CKPNG_MESSAGE_CAPACITY))
+      let status = samples.withUnsafeBufferPointer { samples in
+        message.withUnsafeMutableBufferPointer { text in
+          ckpng_row_writer_write(
+            writer, samples.baseAddress, UInt32(count), text.baseAddress, text.count)
+        }
+      }
+      guard status == CKPNG_OK else {
+        throw FailureReason(string(from: message))
+      }
+    }
+
+    /// Ends the file and returns its bytes.
+    func finish() throws(FailureReason) -> [UInt8] {
+      var buffer = ckpng_buffer()
+      var message = [CChar](repeating: 0, count: Int(CKPNG_MESSAGE_CAPACITY))
+      let status = message.withUnsafeMutableBufferPointer { text in
+        ckpng_row_writer_finish(writer, &buffer, text.baseAddress, text.count)
+      }
+      guard status == CKPNG_OK else {
+        throw FailureReason(string(from: message))
+      }
+      defer { ckpng_buffer_free(&buffer) }
+      return Array(UnsafeBufferPointer(start: buffer.bytes, count: buffer.count))
+    }
+  }
+}

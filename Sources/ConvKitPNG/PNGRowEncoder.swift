@@ -1,0 +1,113 @@
+import ConvKit
+
+/// Encodes a non-interlaced PNG a band of rows at a time, so that rows can be compressed
+/// while later ones are still being computed, and the image never has to be in memory
+/// whole. Only the compressed file is, until `finish` returns or writes it.
+///
+/// Values are converted as `PNGImage` converts them, so a file encoded this way has the
+/// bytes `PNGImage.encoded(compression:)` gives for the same rows and settings.
+///
+/// An encoder is used from one thread at a time.
+public final class PNGRowEncoder {
+  /// The width in pixels.
+  public let width: Int
+
+  /// The height in pixels.
+  public let height: Int
+
+  /// The channels of the rows.
+  public let layout: PNGColorLayout
+
+  /// The sample depth written: 8 or 16.
+  public let bitDepth: Int
+
+  /// The number of rows written so far.
+  public private(set) var rowsWritten = 0
+
+  private let writer: LibPNG.RowWriter
+
+  /// Starts a PNG of the given size and settings and writes the chunks before its image
+  /// data.
+  ///
+  /// - Throws: `PNGError.cannotEncode` for a width or height outside 1...2^31-1, a bit
+  ///   depth other than 8 or 16, a zlib level outside 0...9, or a colour-space value out
+  ///   of range.
+  public init(
+    width: Int, height: Int, layout: PNGColorLayout, bitDepth: Int = 8,
+    colorSpace: PNGColorSpace = PNGColorSpace(), compression: PNGCompression = .small
+  ) throws(PNGError) {
+    let image = PNGImage(
+      pixels: Tensor(shape: [layout.channelCount, 1, 1]), layout: layout, bitDepth: bitDepth,
+      colorSpace: colorSpace)
+    let sizes = 1...PNGImage.maximumDimension
+    guard sizes.contains(width), sizes.contains(height) else {
+      throw .cannotEncode(
+        reason: "width and height must be 1...\(PNGImage.maximumDimension), got \(width)x\(height)")
+    }
+    do {
+      try image.validate(compressionLevel: compression.level)
+      let raster = LibPNG.Raster(
+        width: width, height: height, channels: layout.channelCount, bitDepth: bitDepth,
+        samples: [], colorSpace: colorSpace)
+      writer = try LibPNG.RowWriter(
+        raster, compressionLevel: compression.level, fastRowFilters: compression.fastRowFilters)
+    } catch {
+      throw .cannotEncode(reason: error.text)
+    }
+    (self.width, self.height, self.layout, self.bitDepth) = (width, height, layout, bitDepth)
+  }
+
+  /// Compresses the next rows, a `[channels, rows, width]` tensor of values that are
+  /// clamped to [0, 1] and rounded as `PNGImage` does.
+  ///
+  /// - Precondition: `rows` has the layout's channel count and the width, and no more rows
+  ///   than `height - rowsWritten`.
+  /// - Throws: `PNGError.cannotEncode` with libpng's message. Every later call fails too.
+  public func writeRows(_ rows: Tensor) throws(PNGError) {
+    precondition(
+      rows.rank == 3 && rows.shape[0] == layout.channelCount && rows.shape[2] == width
+        && rows.shape[1] <= height - rowsWritten,
+      "rows of shape \(rows.shape) do not fit [\(layout.channelCount), ≤\(height - rowsWritten), \(width)]")
+    do {
+      try writer.write(PNGSamples.interleaved(rows, bitDepth: bitDepth), rows: rows.shape[1])
+    } catch {
+      throw .cannotEncode(reason: error.text)
+    }
+    rowsWritten += rows.shape[1]
+  }
+
+  /// Ends the file after its last row and returns its bytes.
+  ///
+  /// - Throws: `PNGError.cannotEncode` if rows are missing or libpng fails.
+  public func finish() throws(PNGError) -> [UInt8] {
+    do {
+      return try writer.finish()
+    } catch {
+      throw .cannotEncode(reason: error.text)
+    }
+  }
+
+  /// Ends the file and atomically replaces the file at `path` with it, as
+  /// `PNGImage.write(to:compression:)` does.
+  ///
+  /// - Throws: `PNGError.cannotWrite` naming `path`.
+  public func finish(writingTo path: String) throws(PNGError) {
+    do {
+      try POSIXFile.writeAtomically(try writer.finish(), to: path)
+    } catch {
+      throw .cannotWrite(path: path, reason: error.text)
+    }
+  }
+
+  /// Ends the file and writes it to an open descriptor, as
+  /// `PNGImage.write(toFileDescriptor:name:compression:)` does.
+  ///
+  /// - Throws: `PNGError.cannotWrite` naming `name`.
+  public func finish(toFileDescriptor descriptor: Int32, name: String) throws(PNGError) {
+    do {
+      try POSIXFile.writeAll(try writer.finish(), to: descriptor)
+    } catch {
+      throw .cannotWrite(path: name, reason: error.text)
+    }
+  }
+}

@@ -1,0 +1,78 @@
+import ConvKit
+import ConvKitPNG
+import Foundation
+import Testing
+
+/// `convkit filter` on a file goes through the band pipeline, which decodes, filters and
+/// encodes a band at a time. On standard input it filters the whole image. Both must write
+/// the same file.
+@Suite("Band pipeline")
+struct BandPipelineTests {
+  @Test(
+    "banded file equals whole image",
+    arguments: [
+      ("astronaut.png", ["--kernel", "gaussian", "--sigma", "2"]),
+      ("horse.png", ["--kernel", "gaussian", "--sigma", "1"]),
+      ("horse.png", ["--kernel", "sobel"]),
+      ("coffee.png", ["--kernel", "box", "--size", "31", "--border", "replicate"]),
+      ("camera.png", ["--kernel", "sharpen", "--border", "symmetric", "--depth", "16"]),
+    ])
+  func bandsEqualWholeImage(image: String, options: [String]) throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    let input = Repository.sampleImage(image)
+
+    let banded = try ConvKitRun.run(
+      ["filter", input, "-o", folder.file("bands.png"), "--verbose"] + options)
+    let whole = try ConvKitRun.run(
+      ["filter", "-", "-o", folder.file("whole.png")] + options,
+      input: try Data(contentsOf: URL(fileURLWithPath: input)))
+
+    #expect(banded.status == 0, "\(banded.standardError)")
+    #expect(whole.status == 0, "\(whole.standardError)")
+    #expect(banded.standardError.contains("in bands of"))
+    let bandedBytes = try Data(contentsOf: URL(fileURLWithPath: folder.file("bands.png")))
+    let wholeBytes = try Data(contentsOf: URL(fileURLWithPath: folder.file("whole.png")))
+    #expect(bandedBytes == wholeBytes)
+  }
+
+  @Test("late damage writes no file")
+  func damagedDataLeavesNoFile() throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    var random = SeededRandom(seed: 5)
+    let pixels = Tensor(
+      shape: [3, 256, 256], scalars: (0..<(3 * 256 * 256)).map { _ in Float(random.next() % 256) / 255 })
+    // Level 0 stores the rows, so the damaged byte lies in the last rows' IDAT chunk.
+    var bytes = try PNGImage(pixels: pixels, layout: .rgb).encoded(compressionLevel: 0)
+    bytes[bytes.count - 3000] ^= 0xFF
+    try Data(bytes).write(to: URL(fileURLWithPath: folder.file("damaged.png")))
+
+    let run = try ConvKitRun.run(
+      ["filter", folder.file("damaged.png"), "--kernel", "gaussian", "-o", folder.file("out.png")])
+
+    #expect(run.status == 1)
+    #expect(run.standardError.contains("cannot read '\(folder.file("damaged.png"))'"))
+    #expect(run.standardError.contains("CRC error"))
+    #expect(folder.contents == ["damaged.png"])
+  }
+
+  @Test("whole-image cases skip bands")
+  func wholeImageCases() throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    // PngSuite's basi2c08.png: 32x32 RGB, Adam7 interlaced.
+    let interlaced = Repository.fixture("pngsuite/basi2c08.png")
+    let photo = Repository.sampleImage("astronaut.png")
+    let cases: [[String]] = [
+      [interlaced, "--kernel", "sobel"],
+      [photo, "--kernel", "sobel", "--border", "zero"],
+      [photo, "--kernel", "sobel", "--output", "normalize"],
+    ]
+    for arguments in cases {
+      let run = try ConvKitRun.run(["filter"] + arguments + ["-o", folder.file("out.png"), "--force", "--verbose"])
+      #expect(run.status == 0, "\(run.standardError)")
+      #expect(run.standardError.contains("whole image"), "\(arguments)")
+    }
+  }
+}

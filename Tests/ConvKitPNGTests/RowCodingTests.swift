@@ -1,0 +1,110 @@
+import ConvKit
+import ConvKitPNG
+import Foundation
+import Testing
+
+/// Decoding and encoding a band of rows at a time gives what whole-image decoding and
+/// encoding give.
+@Suite("Row by row decoding and encoding")
+struct RowCodingTests {
+  @Test("decoded bands equal whole image", arguments: Fixtures.validNames)
+  func decodedRowsEqualWholeImage(name: String) throws {
+    let path = Fixtures.valid(name)
+    let image = try PNGImage(contentsOf: path)
+    guard let decoder = try PNGRowDecoder(contentsOf: path) else {
+      #expect(image.source?.interlaced == true, "only interlaced files decode whole only")
+      return
+    }
+
+    #expect(image.source?.interlaced == false)
+    #expect(decoder.layout == image.layout)
+    #expect(decoder.bitDepth == image.bitDepth)
+    #expect(decoder.colorSpace == image.colorSpace)
+    #expect(decoder.source == image.source)
+    var rows: [Tensor] = []
+    while decoder.rowsRead < decoder.height {
+      // 7 rows a band, so bands end at rows that are not multiples of 8 or of the height.
+      rows.append(try decoder.readRows(min(7, decoder.height - decoder.rowsRead)))
+    }
+    #expect(Self.stacked(rows) == image.pixels)
+  }
+
+  @Test("encoded bands equal whole encoding", arguments: [
+    ("basn0g16.png", PNGCompression.small), ("basn2c08.png", .fast), ("basn6a16.png", .fast),
+    ("basn4a08.png", .small), ("ccwn2c08.png", PNGCompression(level: 0)),
+  ])
+  func encodedRowsEqualWholeImage(name: String, compression: PNGCompression) throws {
+    let image = try PNGImage(contentsOf: Fixtures.valid(name))
+    let encoder = try PNGRowEncoder(
+      width: image.width, height: image.height, layout: image.layout, bitDepth: image.bitDepth,
+      colorSpace: image.colorSpace, compression: compression)
+    for first in stride(from: 0, to: image.height, by: 5) {
+      try encoder.writeRows(Self.rows(of: image.pixels, from: first, count: min(5, image.height - first)))
+    }
+
+    #expect(try encoder.finish() == image.encoded(compression: compression))
+  }
+
+  @Test("missing rows fail finish")
+  func missingRowsFail() throws {
+    let encoder = try PNGRowEncoder(width: 4, height: 3, layout: .gray)
+    try encoder.writeRows(Tensor(shape: [1, 2, 4], repeating: 0.5))
+
+    #expect(throws: PNGError.self) { try encoder.finish() }
+  }
+
+  @Test("invalid encoder settings rejected")
+  func invalidEncoderSettings() {
+    #expect(throws: PNGError.self) { try PNGRowEncoder(width: 0, height: 3, layout: .gray) }
+    #expect(throws: PNGError.self) { try PNGRowEncoder(width: 4, height: 3, layout: .rgb, bitDepth: 12) }
+    #expect(throws: PNGError.self) {
+      try PNGRowEncoder(width: 4, height: 3, layout: .rgb, compression: PNGCompression(level: 10))
+    }
+  }
+
+  @Test("damaged data fails midway")
+  func damagedDataFailsMidway() throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    let image = PNGImage(
+      pixels: Tensor(shape: [1, 64, 64], scalars: (0..<4096).map { Float($0 % 251) / 255 }),
+      layout: .gray)
+    var bytes = try image.encoded(compressionLevel: 0)
+    bytes[bytes.count - 200] ^= 0xFF
+    let path = try folder.create("damaged.png", contents: Data(bytes))
+
+    let decoder = try #require(try PNGRowDecoder(contentsOf: path))
+    _ = try decoder.readRows(8)
+    let error = #expect(throws: PNGError.self) {
+      while decoder.rowsRead < decoder.height {
+        _ = try decoder.readRows(8)
+      }
+    }
+    #expect(String(describing: error).contains(path))
+  }
+
+  /// Joins `[C, n_i, W]` tensors along their rows.
+  static func stacked(_ bands: [Tensor]) -> Tensor {
+    let (channels, width) = (bands[0].shape[0], bands[0].shape[2])
+    let height = bands.map { $0.shape[1] }.reduce(0, +)
+    var scalars: [Float] = []
+    for channel in 0..<channels {
+      for band in bands {
+        let plane = band.shape[1] * width
+        scalars += band.scalars[(channel * plane)..<((channel + 1) * plane)]
+      }
+    }
+    return Tensor(shape: [channels, height, width], scalars: scalars)
+  }
+
+  /// Returns `count` rows of a `[C, H, W]` tensor from row `first`.
+  static func rows(of tensor: Tensor, from first: Int, count: Int) -> Tensor {
+    let (channels, height, width) = (tensor.shape[0], tensor.shape[1], tensor.shape[2])
+    var scalars: [Float] = []
+    for channel in 0..<channels {
+      let start = (channel * height + first) * width
+      scalars += tensor.scalars[start..<(start + count * width)]
+    }
+    return Tensor(shape: [channels, count, width], scalars: scalars)
+  }
+}
