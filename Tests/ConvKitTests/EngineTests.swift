@@ -95,6 +95,64 @@ struct EngineTests {
     try checkPlanePath(.fft, shape: shape, rows: rows, columns: columns, kernel: kernel, border: border)
   }
 
+  /// Quarter-turn symmetric 3x3 kernels, which the direct path computes with
+  /// `SymmetricStencil`: without and with corner weights, and with weights of any value.
+  static let stencilKernels: [(String, [Float])] = [
+    ("sharpen", [0, -1, 0, -1, 5, -1, 0, -1, 0]),
+    ("outline", [-1, -1, -1, -1, 8, -1, -1, -1, -1]),
+    ("seeded", { let v = seededValues(3, seed: 12); return [v[2], v[1], v[2], v[1], v[0], v[1], v[2], v[1], v[2]] }()),
+  ]
+
+  /// Shapes for the stencil: narrower than one vector, one column, one row, and padding
+  /// that is not `same`.
+  static let stencilShapes: [(String, [Int], Padding)] = [
+    ("19x45 same", [3, 19, 45], .same),
+    ("6x7 same", [2, 6, 7], .same),
+    ("1x1 same", [1, 1, 1], .same),
+    ("9x1 same", [1, 9, 1], .same),
+    ("1x30 same", [1, 1, 30], .same),
+    ("12x40 valid", [1, 12, 40], .valid),
+    ("8x21 full", [2, 8, 21], .full),
+  ]
+
+  @Test("symmetric stencil", arguments: stencilKernels.map(\.0), stencilShapes.map(\.0))
+  func stencil(kernelName: String, shapeName: String) throws {
+    let kernel = Self.stencilKernels.first { $0.0 == kernelName }!.1
+    let (_, shape, padding) = Self.stencilShapes.first { $0.0 == shapeName }!
+    let channels = shape[0]
+    let input = Tensor(shape: shape, scalars: seededValues(shape.reduce(1, *), seed: 13))
+    let weight = Tensor(shape: [channels, 1, 3, 3], scalars: Array([[Float]](repeating: kernel, count: channels).joined()))
+    let plan = try ConvolutionPlan(
+      inputShape: shape, weightShape: weight.shape, biasCount: channels,
+      options: ConvolutionOptions(padding: padding, groups: channels))
+    #expect(SymmetricStencil(plan: plan, weight: weight.scalars, bias: nil) != nil)
+
+    for border in borders {
+      for bias in [nil, seededValues(channels, seed: 14)] {
+        let options = ConvolutionOptions(padding: padding, border: border, groups: channels)
+        let expected = try input.referenceCorrelated(with: weight, bias: bias, options: options)
+        let actual = try input.correlated(
+          with: weight, bias: bias, options: options, execution: .init(algorithm: .direct))
+
+        #expect(actual.shape == expected.shape)
+        #expect(relativeError(actual, expected) < 1e-6, "\(border), bias \(bias != nil)")
+
+        let single = try input.correlated(
+          with: weight, bias: bias, options: options, execution: .init(algorithm: .direct, threadCount: 1))
+        #expect(single.scalars == actual.scalars, "1 thread against all cores")
+      }
+    }
+  }
+
+  @Test("stencil rejects asymmetric kernels")
+  func stencilRejectsAsymmetric() throws {
+    let plan = try ConvolutionPlan(
+      inputShape: [1, 8, 8], weightShape: [1, 1, 3, 3], biasCount: nil,
+      options: ConvolutionOptions(padding: .same, groups: 1))
+    #expect(SymmetricStencil(plan: plan, weight: Kernel.sobelX.values, bias: nil) == nil)
+    #expect(SymmetricStencil(plan: plan, weight: Kernel.emboss.values, bias: nil) == nil)
+  }
+
   private func checkPlanePath(
     _ algorithm: ConvolutionAlgorithm, shape: [Int], rows: Int, columns: Int, kernel: [Float],
     border: BorderMode

@@ -15,7 +15,10 @@ enum AlgorithmChoice {
     plan: ConvolutionPlan, weight: [Float], bias: [Float]?, requested: ConvolutionAlgorithm?
   ) throws(ConvolutionError) -> (algorithm: ConvolutionAlgorithm, path: PreparedPath) {
     let direct = {
-      plan.stride[2] == 1
+      if let stencil = SymmetricStencil(plan: plan, weight: weight, bias: bias) {
+        return PreparedPath.stencil(stencil)
+      }
+      return plan.stride[2] == 1
         ? PreparedPath.rows(RowCorrelation(plan: plan, weight: weight, bias: bias))
         : PreparedPath.strided(plan, weight: weight, bias: bias)
     }

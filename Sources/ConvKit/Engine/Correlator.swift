@@ -101,6 +101,8 @@ public struct Correlator: Sendable {
 /// One prepared algorithm.
 enum PreparedPath: Sendable {
   case rows(RowCorrelation)
+  /// Direct, for 3x3 kernels symmetric under quarter turns.
+  case stencil(SymmetricStencil)
   /// Width stride above 1: the padded input and the reference loop.
   case strided(ConvolutionPlan, weight: [Float], bias: [Float]?)
   case separable(SeparableCorrelation)
@@ -112,6 +114,8 @@ enum PreparedPath: Sendable {
     switch self {
     case .rows(let correlation):
       correlation.run(input: input, output: output, threads: threads)
+    case .stencil(let stencil):
+      stencil.run(input: input, output: output, threads: threads)
     case .strided(let plan, let weight, let bias):
       let count = plan.batch * plan.inputChannels * plan.inputSize.reduce(1, *)
       let padded = plan.borderPadding.pad(Array(UnsafeBufferPointer(start: input, count: count)))

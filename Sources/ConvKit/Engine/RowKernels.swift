@@ -156,3 +156,37 @@ enum RowKernels {
     }
   }
 }
+
+/// A block of adjacent samples that a row loop loads, combines and stores as one value:
+/// one sample or one vector. Loops written once for `Lanes` handle the vector steps and the
+/// scalar tail with the same operations, so every output rounds alike.
+protocol Lanes {
+  init(broadcast value: Float)
+  static func load(_ pointer: UnsafePointer<Float>) -> Self
+  func store(_ pointer: UnsafeMutablePointer<Float>)
+  static func + (left: Self, right: Self) -> Self
+  static func - (left: Self, right: Self) -> Self
+  static func * (left: Self, right: Self) -> Self
+}
+
+extension Float: Lanes {
+  @inline(__always)
+  init(broadcast value: Float) { self = value }
+
+  @inline(__always)
+  static func load(_ pointer: UnsafePointer<Float>) -> Float { pointer.pointee }
+
+  @inline(__always)
+  func store(_ pointer: UnsafeMutablePointer<Float>) { pointer.pointee = self }
+}
+
+extension SIMD8<Float>: Lanes {
+  @inline(__always)
+  init(broadcast value: Float) { self.init(repeating: value) }
+
+  @inline(__always)
+  static func load(_ pointer: UnsafePointer<Float>) -> Self { RowKernels.load(pointer) }
+
+  @inline(__always)
+  func store(_ pointer: UnsafeMutablePointer<Float>) { RowKernels.store(self, pointer) }
+}
