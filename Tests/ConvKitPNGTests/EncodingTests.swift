@@ -71,6 +71,26 @@ struct EncodingTests {
     #expect(decoded.pixels.scalars == expected)
   }
 
+  @Test("values near ties round correctly", arguments: [8, 16])
+  func valuesNearTies(bitDepth: Int) throws {
+    let scale = Float((1 << bitDepth) - 1)
+    // Each tie k + 0.5, one step below and one above, for a spread of levels k; 8 samples
+    // a vector, so most go through the vector loop and the last few through the tail.
+    let levels = stride(from: 0, to: Int(scale), by: bitDepth == 8 ? 1 : 97)
+    let values = levels.flatMap { k -> [Float] in
+      let tie = (Float(k) + 0.5) / scale
+      return [tie.nextDown, tie, tie.nextUp]
+    }
+    let image = PNGImage(
+      pixels: Tensor(shape: [1, 1, values.count], scalars: values), layout: .gray,
+      bitDepth: bitDepth)
+
+    let decoded = try PNGImage.decode(image.encoded(), name: "ties")
+    let stored = decoded.pixels.scalars.map { Int(($0 * scale).rounded()) }
+    let expected = values.map { Int((min(max($0, 0), 1) * scale).rounded(.toNearestOrAwayFromZero)) }
+    #expect(stored == expected)
+  }
+
   @Test("every 16-bit value survives Float and back")
   func sixteenBitValuesRoundTrip() throws {
     let scalars = (0...65535).map { Float($0) / 65535 }

@@ -39,9 +39,7 @@ struct RowWindow {
           for channel in 0..<channels {
             let from = (channel * height + source - chunk.first) * width
             let to = (channel * sources.count + index) * width
-            for column in 0..<width {
-              target[to + column] = rows[from + column]
-            }
+            (target.baseAddress! + to).update(from: rows.baseAddress! + from, count: width)
           }
         }
       }
