@@ -90,6 +90,7 @@ ckpng_status ckpng_row_reader_open(
   }
   reader->state.source = (ckpng_source){data, size, 0};
 
+  // The bytes may move before the next call, which passes them again.
   // What must be released after a longjmp lives in *reader and *header.
   if (setjmp(png_jmpbuf(reader->png))) {
     ckpng_row_reader_free(reader);
@@ -107,14 +108,16 @@ ckpng_status ckpng_row_reader_open(
     ckpng_message_set(&early, "image too large");
     return CKPNG_TOO_LARGE;
   }
+  reader->state.source.data = NULL;
   *reader_out = reader;
   return CKPNG_OK;
 }
 
 ckpng_status ckpng_row_reader_read(
-  ckpng_row_reader *reader, uint8_t *rows, uint32_t count, char *message,
-  size_t message_capacity) {
+  ckpng_row_reader *reader, const uint8_t *data, uint8_t *rows, uint32_t count,
+  char *message, size_t message_capacity) {
   ckpng_row_reader_begin(reader, message, message_capacity);
+  reader->state.source.data = data;
   if (reader->failed) {
     ckpng_message_set(&reader->error, "decoding stopped at an earlier error");
     return CKPNG_FAILED;
@@ -123,8 +126,8 @@ ckpng_status ckpng_row_reader_read(
     ckpng_message_set(&reader->error, "an interlaced image cannot be read row by row");
     return CKPNG_INVALID_ARGUMENT;
   }
-  if (rows == NULL || count > reader->height - reader->next_row) {
-    ckpng_message_set(&reader->error, "more rows asked for than the image has left");
+  if (data == NULL || rows == NULL || count > reader->height - reader->next_row) {
+    ckpng_message_set(&reader->error, "no data, or more rows requested than the image has left");
     return CKPNG_INVALID_ARGUMENT;
   }
 

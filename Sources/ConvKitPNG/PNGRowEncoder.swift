@@ -93,7 +93,9 @@ public final class PNGRowEncoder {
   /// - Throws: `PNGError.cannotWrite` naming `path`.
   public func finish(writingTo path: String) throws(PNGError) {
     do {
-      try POSIXFile.writeAtomically(try writer.finish(), to: path)
+      try writer.finish { bytes throws(FailureReason) in
+        try POSIXFile.writeAtomically(bytes, to: path)
+      }
     } catch {
       throw .cannotWrite(path: path, reason: error.text)
     }
@@ -105,7 +107,9 @@ public final class PNGRowEncoder {
   /// - Throws: `PNGError.cannotWrite` naming `name`.
   public func finish(toFileDescriptor descriptor: Int32, name: String) throws(PNGError) {
     do {
-      try POSIXFile.writeAll(try writer.finish(), to: descriptor)
+      try writer.finish { bytes throws(FailureReason) in
+        try POSIXFile.writeAll(bytes, to: descriptor)
+      }
     } catch {
       throw .cannotWrite(path: name, reason: error.text)
     }

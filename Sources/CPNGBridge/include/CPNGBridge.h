@@ -177,8 +177,9 @@ void ckpng_buffer_free(ckpng_buffer *buffer);
 typedef struct ckpng_row_reader ckpng_row_reader;
 
 /// Starts decoding a non-interlaced PNG held in memory row by row, so that the
-/// whole image never has to be in memory. `data` must stay valid until
-/// `ckpng_row_reader_free`.
+/// whole image never has to be in memory. The reader does not keep `data`:
+/// each `ckpng_row_reader_read` is given the same bytes again, which may have
+/// moved in between.
 ///
 /// Reads every chunk before the image data and fills `header` as
 /// `ckpng_decode` fills its result, except `pixels`, which stays NULL. Release
@@ -192,13 +193,14 @@ ckpng_status ckpng_row_reader_open(
   const uint8_t *data, size_t size, const ckpng_decode_limits *limits,
   ckpng_row_reader **reader, ckpng_decoded *header, char *message, size_t message_capacity);
 
-/// Decodes the next `count` rows into `rows`, `count * width * channels *
+/// Decodes the next `count` rows of the file in `data` (the bytes given to
+/// `ckpng_row_reader_open`) into `rows`, `count * width * channels *
 /// bit_depth / 8` bytes laid out as in `ckpng_decoded`. After the last row it
 /// reads the chunks after the image data and fails if any byte follows IEND.
 /// After a failure every later call fails.
 ckpng_status ckpng_row_reader_read(
-  ckpng_row_reader *reader, uint8_t *rows, uint32_t count, char *message,
-  size_t message_capacity);
+  ckpng_row_reader *reader, const uint8_t *data, uint8_t *rows, uint32_t count,
+  char *message, size_t message_capacity);
 
 /// Releases a reader, or does nothing for NULL.
 void ckpng_row_reader_free(ckpng_row_reader *reader);

@@ -18,8 +18,8 @@ extension LibPNG {
   final class RowReader {
     let header: Header
     private let reader: OpaquePointer
-    /// A copy of the file, which the C reader reads from until it is freed.
-    private let data: UnsafeMutableBufferPointer<UInt8>
+    /// The whole file, which each call hands to the C reader again.
+    private let bytes: [UInt8]
     private let rowBytes: Int
 
     /// Reads the chunks before the image data, with the checks of `decode`.
@@ -27,19 +27,18 @@ extension LibPNG {
     /// - Throws: `ReadFailure.tooLarge` with the declared size, or
     ///   `ReadFailure.invalid` with libpng's message.
     init(_ bytes: [UInt8], maximumPixels: Int) throws(ReadFailure) {
-      let data = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(bytes.count, 1))
-      _ = data.initialize(from: bytes)
       var decoded = ckpng_decoded()
       var reader: OpaquePointer?
       var message = [CChar](repeating: 0, count: Int(CKPNG_MESSAGE_CAPACITY))
       var limits = ckpng_decode_limits(max_pixels: UInt64(max(maximumPixels, 1)))
 
-      let status = message.withUnsafeMutableBufferPointer { text in
-        ckpng_row_reader_open(
-          data.baseAddress, bytes.count, &limits, &reader, &decoded, text.baseAddress, text.count)
+      let status = bytes.withUnsafeBufferPointer { data in
+        message.withUnsafeMutableBufferPointer { text in
+          ckpng_row_reader_open(
+            data.baseAddress, data.count, &limits, &reader, &decoded, text.baseAddress, text.count)
+        }
       }
       guard status == CKPNG_OK, let reader else {
-        data.deallocate()
         if status == CKPNG_TOO_LARGE {
           throw .tooLarge(width: Int(decoded.width), height: Int(decoded.height))
         }
@@ -48,7 +47,7 @@ extension LibPNG {
       defer { ckpng_decoded_free(&decoded) }
 
       self.reader = reader
-      self.data = data
+      self.bytes = bytes
       self.header = Header(
         width: Int(decoded.width), height: Int(decoded.height), channels: Int(decoded.channels),
         bitDepth: Int(decoded.bit_depth), colorSpace: colorSpace(from: decoded.color_space),
@@ -58,7 +57,6 @@ extension LibPNG {
 
     deinit {
       ckpng_row_reader_free(reader)
-      data.deallocate()
     }
 
     /// Returns the next `count` rows of interleaved samples, laid out as in `Raster`.
@@ -68,9 +66,12 @@ extension LibPNG {
       var message = [CChar](repeating: 0, count: Int(CKPNG_MESSAGE_CAPACITY))
       var status = CKPNG_OK
       let samples = [UInt8](unsafeUninitializedCapacity: count * rowBytes) { buffer, initialized in
-        status = message.withUnsafeMutableBufferPointer { text in
-          ckpng_row_reader_read(
-            reader, buffer.baseAddress, UInt32(count), text.baseAddress, text.count)
+        status = bytes.withUnsafeBufferPointer { data in
+          message.withUnsafeMutableBufferPointer { text in
+            ckpng_row_reader_read(
+              reader, data.baseAddress, buffer.baseAddress, UInt32(count), text.baseAddress,
+              text.count)
+          }
         }
         initialized = status == CKPNG_OK ? count * rowBytes : 0
       }
@@ -127,6 +128,13 @@ extension LibPNG {
 
     /// Ends the file and returns its bytes.
     func finish() throws(FailureReason) -> [UInt8] {
+      try finish { bytes in Array(bytes) }
+    }
+
+    /// Ends the file and calls `body` with its bytes, which are valid only during the call.
+    func finish<Result>(
+      _ body: (UnsafeRawBufferPointer) throws(FailureReason) -> Result
+    ) throws(FailureReason) -> Result {
       var buffer = ckpng_buffer()
       var message = [CChar](repeating: 0, count: Int(CKPNG_MESSAGE_CAPACITY))
       let status = message.withUnsafeMutableBufferPointer { text in
@@ -136,7 +144,7 @@ extension LibPNG {
         throw FailureReason(string(from: message))
       }
       defer { ckpng_buffer_free(&buffer) }
-      return Array(UnsafeBufferPointer(start: buffer.bytes, count: buffer.count))
+      return try body(UnsafeRawBufferPointer(start: buffer.bytes, count: buffer.count))
     }
   }
 }

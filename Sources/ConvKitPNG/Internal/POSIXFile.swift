@@ -81,6 +81,14 @@ enum POSIXFile {
   /// - Throws: `FailureReason` if the target is a directory or not a regular
   ///   file, or with the `strerror` text of the call that failed.
   static func writeAtomically(_ bytes: [UInt8], to path: String) throws(FailureReason) {
+    let result = bytes.withUnsafeBytes { bytes in
+      Result { () throws(FailureReason) in try writeAtomically(bytes, to: path) }
+    }
+    try result.get()
+  }
+
+  /// Writes `bytes` to `path` as `writeAtomically(_:to:)` does, from memory the caller owns.
+  static func writeAtomically(_ bytes: UnsafeRawBufferPointer, to path: String) throws(FailureReason) {
     guard !path.isEmpty else { throw FailureReason("empty path") }
     let target = try resolveTarget(path)
     let temporary = try createTemporary(near: target.path, mode: target.mode)
@@ -170,12 +178,18 @@ enum POSIXFile {
   ///
   /// - Throws: `FailureReason` with the `strerror` text of a failed `write`.
   static func writeAll(_ bytes: [UInt8], to descriptor: Int32) throws(FailureReason) {
+    let result = bytes.withUnsafeBytes { bytes in
+      Result { () throws(FailureReason) in try writeAll(bytes, to: descriptor) }
+    }
+    try result.get()
+  }
+
+  /// Writes every byte of memory the caller owns, as `writeAll(_:to:)` does.
+  static func writeAll(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32) throws(FailureReason) {
     var written = 0
     while written < bytes.count {
-      let count = bytes.withUnsafeBytes { buffer in
-        let rest = UnsafeRawBufferPointer(rebasing: buffer[written...])
-        return write(descriptor, rest.baseAddress, rest.count)
-      }
+      let rest = UnsafeRawBufferPointer(rebasing: bytes[written...])
+      let count = write(descriptor, rest.baseAddress, rest.count)
       if count < 0 {
         if errno == EINTR { continue }
         throw lastError()
