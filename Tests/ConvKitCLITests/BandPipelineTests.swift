@@ -75,4 +75,22 @@ struct BandPipelineTests {
       #expect(run.standardError.contains("whole image"), "\(arguments)")
     }
   }
+
+  @Test("piped small image reads once")
+  func pipedInputReadOnce() throws {
+    // A pipe cannot be read twice, so a file path that is a pipe must not be opened for
+    // bands and then read again whole when the image turns out to be too short for bands.
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    let small = try PNGImage(
+      pixels: Tensor(shape: [1, 3, 40], repeating: 0.5), layout: .gray
+    ).encoded(compressionLevel: 1)
+
+    let run = try ConvKitRun.run(
+      ["filter", "/dev/stdin", "--kernel", "gaussian", "--sigma", "2", "-o", folder.file("out.png")],
+      input: Data(small))
+
+    #expect(run.status == 0, "\(run.standardError)")
+    #expect(try PNGImage(contentsOf: folder.file("out.png")).height == 3)
+  }
 }

@@ -95,8 +95,8 @@ struct ImageFiltering {
     let bandRows: Int?
   }
 
-  /// Decodes, filters and encodes the whole image at once: for standard input, interlaced
-  /// files, and filters or images that cannot go in bands.
+  /// Decodes, filters and encodes the whole image at once: for standard input, pipes and
+  /// devices, interlaced files, and filters or images that cannot go in bands.
   private func processWhole(_ job: OutputPlan.Job) throws -> Summary {
     let image = try InputReader.readImage(job.input, maximumPixels: maximumPixels)
     let pixels = try filtered(job.input, colourChannels: image.layout) { () throws(ConvolutionError) in

@@ -41,10 +41,13 @@ enum InputReader {
 
 extension InputReader {
   /// Opens the PNG file at `path` for decoding row by row. Returns `nil` for an
-  /// interlaced file, which must be read whole with `readImage`.
+  /// interlaced file, which must be read whole with `readImage`, and for anything but a
+  /// regular file, such as `/dev/stdin` or a pipe, which could not be read a second time.
   ///
   /// - Throws: as `readImage`.
   static func openRows(_ path: String, maximumPixels: Int? = nil) throws -> PNGRowDecoder? {
+    var status = stat()
+    guard stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return nil }
     let limit = maximumPixels ?? PNGImage.defaultMaximumPixels
     do {
       return try PNGRowDecoder(contentsOf: path, maximumPixels: limit)
