@@ -7,7 +7,7 @@ import Foundation
 /// consumer calls `pop` until it returns `nil`, and `cancel` if it stops early, which makes
 /// the producer's next `push` return `false`.
 final class BandQueue<Element: Sendable>: @unchecked Sendable {
-  // NOTE: @unchecked because every stored property below is read and written only while
+  // @unchecked because every stored property below is read and written only while
   // `condition` is locked.
   private let condition = NSCondition()
   private var items: [Element] = []
