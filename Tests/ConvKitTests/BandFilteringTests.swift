@@ -33,6 +33,27 @@ struct BandFilteringTests {
     #expect(difference <= 1e-5, "largest difference \(difference)")
   }
 
+  @Test("aligned bands match bit for bit", arguments: [
+    ("box 41x41, running sums", Filter.kernel(try! .box(size: 41))),
+    ("random 21x21, FFT", Filter.kernel(Self.randomKernel(size: 21))),
+    ("sharpen, direct", Filter.kernel(.sharpen)),
+  ])
+  func alignedBandsAreExact(name: String, filter: Filter) throws {
+    let imageFilter = ImageFilter(filter: filter)
+    let image = Self.randomImage(channels: 2, height: 300, width: 70)
+    let whole = try imageFilter.apply(to: image, hasAlpha: false)
+    let alignment = try imageFilter.bandAlignment(imageShape: image.shape, hasAlpha: false)
+
+    var bands: [Tensor] = []
+    for first in stride(from: 0, to: 300, by: alignment) {
+      let rows = first..<min(first + alignment, 300)
+      bands.append(try imageFilter.apply(toBand: Self.band(of: image, rows: rows, filter: imageFilter), hasAlpha: false))
+    }
+
+    #expect(name.hasSuffix("direct") == (alignment == 1), "alignment \(alignment)")
+    #expect(Self.stacked(bands).scalars == whole.scalars)
+  }
+
   @Test("whole-image filters reject bands")
   func wholeImageFilters() {
     #expect(!ImageFilter(filter: .kernel(.sharpen), border: .zero).canFilterBands)

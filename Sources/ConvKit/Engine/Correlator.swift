@@ -109,6 +109,18 @@ enum PreparedPath: Sendable {
   case runningSum(BoxFilter)
   case fft(FFTCorrelation)
 
+  /// The output rows at whose multiples the path starts its units of work afresh: running
+  /// sums restart and FFT tiles begin there. Computing rows from such a multiple onward, on
+  /// an input that starts with the rows they read, rounds exactly as computing the whole
+  /// output does; the other paths round alike from any row.
+  var rowAlignment: Int {
+    switch self {
+    case .runningSum: PlaneSweep.bandRows
+    case .fft(let correlation): correlation.blockRows
+    case .rows, .stencil, .strided, .separable: 1
+    }
+  }
+
   /// Writes the correlation of the unpadded `input` into `output`.
   func run(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, threads: Int?) {
     switch self {

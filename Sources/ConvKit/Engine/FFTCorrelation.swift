@@ -68,6 +68,11 @@ struct FFTCorrelation: Sendable {
     return perPair / (2 * block)
   }
 
+  /// Output rows per tile: the rows whose whole input window fits in a tile.
+  var blockRows: Int {
+    fft.size - sweep.plan.kernelSize[1] + 1
+  }
+
   func run(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, threads: Int?) {
     let plan = sweep.plan
     let size = fft.size

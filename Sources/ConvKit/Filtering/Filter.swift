@@ -117,6 +117,17 @@ public enum Filter: Equatable, Sendable {
       .map(\.algorithm)
   }
 
+  /// Returns the row alignment of the correlations that `apply(to:border:execution:rows:)`
+  /// runs with `rows` `.valid` (see `PreparedPath.rowAlignment`): their least common
+  /// multiple.
+  func rowAlignment(
+    inputShape: [Int], border: BorderMode, execution: ExecutionOptions
+  ) throws(ConvolutionError) -> Int {
+    try correlators(inputShape: inputShape, border: border, execution: execution, rows: .valid)
+      .map(\.path.rowAlignment)
+      .reduce(1, leastCommonMultiple)
+  }
+
   /// Prepares the correlations of `apply(to:border:execution:)`.
   private func correlators(
     inputShape: [Int], border: BorderMode, execution: ExecutionOptions, rows: Padding
@@ -180,4 +191,13 @@ public enum Filter: Equatable, Sendable {
     }
     return Tensor(shape: weightShape, scalars: kernels.flatMap(\.values))
   }
+}
+
+/// The least common multiple of two positive integers.
+func leastCommonMultiple(_ a: Int, _ b: Int) -> Int {
+  var (x, y) = (a, b)
+  while y != 0 {
+    (x, y) = (y, x % y)
+  }
+  return a / x * b
 }

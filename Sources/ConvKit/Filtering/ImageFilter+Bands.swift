@@ -24,6 +24,34 @@ extension ImageFilter {
     return borderCopiesNearbyRows && mapping != .normalize && filter.kernelsShareRowCount
   }
 
+  /// Returns the row multiple at which bands should start so that `apply(toBand:hasAlpha:)`
+  /// gives exactly the bits of `apply(to:hasAlpha:)` on the whole image: 1 when every
+  /// output rounds alike from any row, else the rows after which running sums restart or
+  /// FFT tiles begin, which depend on the kernel. Bands that start elsewhere agree with the
+  /// whole image within float rounding.
+  ///
+  /// - Parameter imageShape: the `[C, H, W]` shape of the whole image, alpha included.
+  /// - Throws: `ConvolutionError` when the image's colour channels do not fit the filter.
+  public func bandAlignment(imageShape: [Int], hasAlpha: Bool) throws(ConvolutionError) -> Int {
+    var colourShape = imageShape
+    if hasAlpha, imageShape[0] >= 2 {
+      colourShape[0] -= 1
+    }
+    let reach = rowReach
+    colourShape[1] = max(imageShape[1], reach.above + reach.below + 1)
+    var alignment = try filter.rowAlignment(inputShape: colourShape, border: border, execution: execution)
+    if hasAlpha, imageShape[0] >= 2, filter.isSmoothing {
+      var alphaShape = colourShape
+      alphaShape[0] = 1
+      let alpha = Filter.kernel(Self.smoothingKernel(of: filter), bias: 0)
+      let alphaAlignment = try alpha.rowAlignment(
+        inputShape: alphaShape, border: border,
+        execution: ExecutionOptions(threadCount: execution.threadCount))
+      alignment = leastCommonMultiple(alignment, alphaAlignment)
+    }
+    return alignment
+  }
+
   /// Returns the filtered rows of a band, with as many channels as the filter produces
   /// plus alpha.
   ///

@@ -95,7 +95,7 @@ public struct ImageFilter: Sendable {
 
   /// The kernel that blurs alpha for a smoothing filter: the filter's own kernel, or the
   /// mean of its per-channel kernels.
-  private static func smoothingKernel(of filter: Filter) -> Kernel {
+  static func smoothingKernel(of filter: Filter) -> Kernel {
     switch filter {
     case .kernel(let kernel, _):
       return kernel

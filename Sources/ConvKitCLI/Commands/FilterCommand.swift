@@ -25,8 +25,9 @@ struct FilterCommand: Command {
     normalize stretches the smallest value to 0 and the largest to 1. The default is abs
     for derivatives (sobel-x, laplacian...) and clamp for everything else.
 
-    Border modes: constant (zeros; constant:V for value V), replicate (aaa|abcd),
-    reflect101 (dcb|abcd, the default, OpenCV's default), symmetric (cba|abcd), wrap.
+    Border modes: constant or zero (zeros; constant:V for value V, on the 0 to 1 scale of
+    samples, so 0.5 is mid-grey), replicate (aaa|abcd), reflect101 (dcb|abcd, the
+    default, OpenCV's default), symmetric (cba|abcd), wrap.
 
     Volumes: with --volume, the inputs are the slices of one volume in name order (or
     one folder, whose PNG files are the slices), and --kernel is gaussian3d (--sigma,

@@ -61,11 +61,12 @@ struct ImageFiltering {
 
   private func process(_ job: OutputPlan.Job) throws {
     let start = Date()
-    let pipeline = BandPipeline(filter: filter)
     let summary: Summary
-    if job.input != "-", pipeline.filter.canFilterBands,
+    if job.input != "-", filter.canFilterBands,
       let decoder = try InputReader.openRows(job.input, maximumPixels: maximumPixels),
-      pipeline.accepts(height: decoder.height)
+      let pipeline = BandPipeline(
+        filter: filter, imageShape: [decoder.layout.channelCount, decoder.height, decoder.width],
+        hasAlpha: decoder.layout.hasAlpha)
     {
       summary = try processBands(decoder, job: job, pipeline: pipeline)
     } else {

@@ -7,8 +7,8 @@ import Foundation
 ///
 /// A reader thread decodes chunks of rows. The calling thread builds each band from them,
 /// with the rows the kernel reaches above and below, and filters it (the engine adds its
-/// own threads). A writer thread compresses the filtered rows. Queues of a few bands
-/// between the stages bound the memory: the compressed input and output plus about ten
+/// own threads). A writer thread compresses the filtered rows. Queues of two bands
+/// between the stages bound the memory: the compressed input and output plus about six
 /// bands.
 ///
 /// NOTE: the compressed input and output files are held whole, so memory still grows with
@@ -18,18 +18,30 @@ struct BandPipeline {
   /// The filter, whose `canFilterBands` must be true.
   let filter: ImageFilter
 
-  /// Output rows per band, and rows per decoded chunk.
-  var bandRows: Int {
-    let reach = filter.rowReach
-    return max(32, 4 * (reach.above + reach.below))
-  }
+  /// Output rows per band, and rows per decoded chunk: a multiple of the filter's
+  /// `bandAlignment`, so that the output has exactly the bits of the whole-image path.
+  let bandRows: Int
 
-  /// Whether an image of `height` rows can go through the pipeline: the border rows of a
-  /// band must come from rows near that border, which needs an image taller than twice the
-  /// kernel.
-  func accepts(height: Int) -> Bool {
+  /// The fewest output rows per band. Memory holds about six bands plus the kernel's rows.
+  static let minimumBandRows = 64
+
+  /// The largest band alignment the pipeline takes; a filter whose correlations restart
+  /// at rows that far apart is filtered whole.
+  static let maximumBandRows = 1024
+
+  /// Prepares the pipeline for an image of shape `[C, H, W]`, or returns `nil` when the
+  /// image cannot go through it. The filter must allow bands, and the border rows of a
+  /// band must come from rows near that border, which needs an image taller than twice
+  /// the kernel.
+  init?(filter: ImageFilter, imageShape: [Int], hasAlpha: Bool) {
     let reach = filter.rowReach
-    return filter.canFilterBands && height > 2 * (reach.above + reach.below) + 1
+    guard filter.canFilterBands, imageShape[1] > 2 * (reach.above + reach.below) + 1,
+      let alignment = try? filter.bandAlignment(imageShape: imageShape, hasAlpha: hasAlpha),
+      alignment <= Self.maximumBandRows
+    else { return nil }
+
+    self.filter = filter
+    self.bandRows = alignment * ((Self.minimumBandRows + alignment - 1) / alignment)
   }
 
   /// Decodes, filters and compresses every row.
@@ -44,8 +56,7 @@ struct BandPipeline {
     _ decoder: PNGRowDecoder, filterBand: (Tensor) throws -> Tensor,
     makeEncoder: (Tensor) throws -> PNGRowEncoder
   ) throws -> PNGRowEncoder {
-    precondition(accepts(height: decoder.height), "image of \(decoder.height) rows is too short for bands")
-    let decoded = BandQueue<Tensor>(capacity: 4)
+    let decoded = BandQueue<Tensor>(capacity: 2)
     let reader = StageThread(start: Self.readRows(from: Owned(decoder), into: decoded, chunk: bandRows))
     var writer: (thread: StageThread, encoder: Owned<PNGRowEncoder>, queue: BandQueue<Tensor>)?
     defer {
@@ -70,7 +81,7 @@ struct BandPipeline {
       let band = try filterBand(window.band(rows: sources))
       if writer == nil {
         let encoder = Owned(try makeEncoder(band))
-        let queue = BandQueue<Tensor>(capacity: 4)
+        let queue = BandQueue<Tensor>(capacity: 2)
         writer = (StageThread(start: Self.writeRows(from: queue, to: encoder)), encoder, queue)
       }
       guard writer!.queue.push(band) else { break }
