@@ -75,15 +75,24 @@ struct ImageFiltering {
 
     if verbose {
       let seconds = Date().timeIntervalSince(start)
-      let algorithms = (try? filter.algorithms(
-        imageShape: summary.inputShape, hasAlpha: summary.inputLayout.hasAlpha))?
-        .map(\.rawValue).joined(separator: ", ") ?? "unknown"
+      let algorithms = Self.describe(
+        try? filter.algorithms(imageShape: summary.inputShape, hasAlpha: summary.inputLayout.hasAlpha),
+        of: filter.filter)
       let bands = summary.bandRows.map { ", in bands of \($0) rows" } ?? ", whole image"
       printError(
         "\(job.input) -> \(job.output): \(summary.inputShape[2])x\(summary.inputShape[1]) "
           + "\(summary.outputLayout), \(summary.bitDepth)-bit, algorithm \(algorithms)\(bands), "
           + "\(String(format: "%.3f", seconds)) s")
     }
+  }
+
+  /// Names the algorithm of each correlation, labelled x and y for a gradient magnitude.
+  private static func describe(_ algorithms: [ConvolutionAlgorithm]?, of filter: Filter) -> String {
+    guard let algorithms else { return "unknown" }
+    if case .gradientMagnitude = filter, algorithms.count == 2 {
+      return "\(algorithms[0].rawValue) (x), \(algorithms[1].rawValue) (y)"
+    }
+    return algorithms.map(\.rawValue).joined(separator: ", ")
   }
 
   /// What `--verbose` reports about one image.
