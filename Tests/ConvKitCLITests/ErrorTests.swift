@@ -34,6 +34,19 @@ struct ErrorTests {
     #expect(folder.contents.isEmpty)
   }
 
+  @Test("JPEG output name rejected", arguments: ["out.jpg", "OUT.JPEG", "out.tiff"])
+  func otherFormatOutput(name: String) throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+
+    let run = try ConvKitRun.run(
+      ["filter", Repository.sampleImage("camera.png"), "--kernel", "box", "-o", folder.file(name)])
+
+    #expect(run.status == 64)
+    #expect(run.standardError.contains("convkit writes PNG only; give a .png name"), "\(run.standardError)")
+    #expect(folder.contents.isEmpty)
+  }
+
   @Test("missing input file")
   func missingInput() throws {
     let folder = try TemporaryFolder()

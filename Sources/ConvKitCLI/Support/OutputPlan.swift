@@ -16,6 +16,7 @@ struct OutputPlan {
   ///   - several inputs without a folder;
   ///   - a missing folder without `createFolders`, or a path under a regular file;
   ///   - an existing folder without a trailing '/';
+  ///   - an output file whose extension names another image format, such as `.jpg`;
   ///   - standard input, or two inputs with the same file name, into one folder;
   ///   - an output that is an input file (the same inode) without `force`.
   ///
@@ -41,6 +42,9 @@ struct OutputPlan {
     } else {
       if Self.kind(of: output) == .folder {
         throw UsageError("output '\(output)' is a folder; write into it with -o '\(output)/'")
+      }
+      if let format = Self.otherImageFormat(of: output) {
+        throw UsageError("output '\(output)' names a \(format) file, but convkit writes PNG only; give a .png name")
       }
       let folder = Self.folder(of: output)
       if output != "-" && !folder.isEmpty {
@@ -69,6 +73,21 @@ struct OutputPlan {
   }
 
   // MARK: - Checks
+
+  /// The image formats whose file extensions an output must not have, since the file will
+  /// hold PNG data: a viewer would trust the extension and fail.
+  private static let otherImageFormats = [
+    "jpg": "JPEG", "jpeg": "JPEG", "gif": "GIF", "bmp": "BMP", "tif": "TIFF", "tiff": "TIFF",
+    "webp": "WebP",
+  ]
+
+  /// Returns the format that the extension of `path` names, when it is an image format
+  /// other than PNG.
+  private static func otherImageFormat(of path: String) -> String? {
+    let name = fileName(of: path)
+    guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return nil }
+    return otherImageFormats[name[name.index(after: dot)...].lowercased()]
+  }
 
   /// The kind of file at a path, following symbolic links.
   private enum Kind {
