@@ -26,7 +26,7 @@ struct RowCodingTests {
       // 7 rows a band, so bands end at rows that are not multiples of 8 or of the height.
       rows.append(try decoder.readRows(min(7, decoder.height - decoder.rowsRead)))
     }
-    #expect(Self.stacked(rows) == image.pixels)
+    #expect(Tensor(joiningRows: rows) == image.pixels)
   }
 
   @Test("encoded bands equal whole encoding", arguments: [
@@ -39,7 +39,7 @@ struct RowCodingTests {
       width: image.width, height: image.height, layout: image.layout, bitDepth: image.bitDepth,
       colorSpace: image.colorSpace, compression: compression)
     for first in stride(from: 0, to: image.height, by: 5) {
-      try encoder.writeRows(Self.rows(of: image.pixels, from: first, count: min(5, image.height - first)))
+      try encoder.writeRows(image.pixels.rows(first..<min(first + 5, image.height)))
     }
 
     #expect(try encoder.finish() == image.encoded(compression: compression))
@@ -81,30 +81,5 @@ struct RowCodingTests {
       }
     }
     #expect(String(describing: error).contains(path))
-  }
-
-  /// Joins `[C, n_i, W]` tensors along their rows.
-  static func stacked(_ bands: [Tensor]) -> Tensor {
-    let (channels, width) = (bands[0].shape[0], bands[0].shape[2])
-    let height = bands.map { $0.shape[1] }.reduce(0, +)
-    var scalars: [Float] = []
-    for channel in 0..<channels {
-      for band in bands {
-        let plane = band.shape[1] * width
-        scalars += band.scalars[(channel * plane)..<((channel + 1) * plane)]
-      }
-    }
-    return Tensor(shape: [channels, height, width], scalars: scalars)
-  }
-
-  /// Returns `count` rows of a `[C, H, W]` tensor from row `first`.
-  static func rows(of tensor: Tensor, from first: Int, count: Int) -> Tensor {
-    let (channels, height, width) = (tensor.shape[0], tensor.shape[1], tensor.shape[2])
-    var scalars: [Float] = []
-    for channel in 0..<channels {
-      let start = (channel * height + first) * width
-      scalars += tensor.scalars[start..<(start + count * width)]
-    }
-    return Tensor(shape: [channels, count, width], scalars: scalars)
   }
 }

@@ -26,7 +26,7 @@ struct BandFilteringTests {
     for first in stride(from: 0, to: 61, by: 13) {
       bands.append(try filter.apply(toBand: Self.band(of: image, rows: first..<min(first + 13, 61), filter: filter), hasAlpha: hasAlpha))
     }
-    let joined = Self.stacked(bands)
+    let joined = Tensor(joiningRows: bands)
 
     #expect(joined.shape == whole.shape)
     let difference = zip(joined.scalars, whole.scalars).map { abs($0 - $1) }.max() ?? 0
@@ -51,7 +51,7 @@ struct BandFilteringTests {
     }
 
     #expect(name.hasSuffix("direct") == (alignment == 1), "alignment \(alignment)")
-    #expect(Self.stacked(bands).scalars == whole.scalars)
+    #expect(Tensor(joiningRows: bands).scalars == whole.scalars)
   }
 
   @Test("whole-image filters reject bands")
@@ -86,19 +86,6 @@ struct BandFilteringTests {
       }
     }
     return Tensor(shape: [channels, sources.count, width], scalars: scalars)
-  }
-
-  /// Joins `[C, n_i, W]` tensors along their rows.
-  static func stacked(_ bands: [Tensor]) -> Tensor {
-    let (channels, width) = (bands[0].shape[0], bands[0].shape[2])
-    var scalars: [Float] = []
-    for channel in 0..<channels {
-      for band in bands {
-        let plane = band.shape[1] * width
-        scalars += band.scalars[(channel * plane)..<((channel + 1) * plane)]
-      }
-    }
-    return Tensor(shape: [channels, bands.map { $0.shape[1] }.reduce(0, +), width], scalars: scalars)
   }
 
   /// Returns an image of values in [0, 1] with some zeros, so that alpha has transparent pixels.

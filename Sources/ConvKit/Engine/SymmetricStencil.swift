@@ -47,15 +47,18 @@ struct SymmetricStencil: Sendable {
 
     sweep.run(input: input, output: output, threads: threads) { co, plane, outputPlane, rows, constantRow in
       let edges = UnsafeMutablePointer<Float>.allocate(capacity: 3 * edgeWidth)
-      defer { edges.deallocate() }
+      let sources = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: 3)
+      defer {
+        edges.deallocate()
+        sources.deallocate()
+      }
       let row = StencilRow(weights: weights[co], bias: bias[co])
 
       for outputRow in rows {
         let (z, y) = (outputRow / oh, outputRow % oh)
-        let sources = (
-          sweep.inputRow(plane, z: z, paddedY: y, constantRow: constantRow),
-          sweep.inputRow(plane, z: z, paddedY: y + 1, constantRow: constantRow),
-          sweep.inputRow(plane, z: z, paddedY: y + 2, constantRow: constantRow))
+        for ty in 0..<3 {
+          sources[ty] = sweep.inputRow(plane, z: z, paddedY: y + ty, constantRow: constantRow)
+        }
         let target = outputPlane + outputRow * ow
 
         // Interior: output x reads input columns x - before ..< x - before + 3.
@@ -63,17 +66,16 @@ struct SymmetricStencil: Sendable {
         if !interior.isEmpty {
           let shift = interior.lowerBound - before
           row.compute(
-            up: sources.0 + shift, middle: sources.1 + shift, down: sources.2 + shift,
+            up: sources[0] + shift, middle: sources[1] + shift, down: sources[2] + shift,
             output: target + interior.lowerBound, count: interior.count)
         }
 
         // Edges: padded copies of the row ends.
         for edge in [0..<segments.interiorStart, segments.interiorEnd..<ow] where !edge.isEmpty {
           for ty in 0..<3 {
-            let source = ty == 0 ? sources.0 : ty == 1 ? sources.1 : sources.2
             let isConstant = sweep.maps.height[y + ty] < 0
             sweep.maps.fillPadded(
-              edges + ty * edgeWidth, from: isConstant ? nil : source,
+              edges + ty * edgeWidth, from: isConstant ? nil : sources[ty],
               first: edge.lowerBound, count: edge.count + 2)
           }
           row.compute(

@@ -50,7 +50,8 @@ public struct ImageFilter: Sendable {
     // Output row i is centred on input row i + kernel rows / 2 - the padding above.
     let kernelRows = filter.kernelSize.rows
     let above = rows.amounts(axis: 0, kernelSize: kernelRows, dilation: 1).before
-    let keptAlpha = Self.rows(of: alpha, from: kernelRows / 2 - above, count: filtered.shape[1])
+    let first = kernelRows / 2 - above
+    let keptAlpha = alpha.rows(first..<(first + filtered.shape[1]))
     return Self.join(filtered, keptAlpha)
   }
 
@@ -134,19 +135,6 @@ public struct ImageFilter: Sendable {
     let alpha = Tensor(
       shape: [1, image.shape[1], image.shape[2]], scalars: Array(image.scalars[colourCount...]))
     return (colour, alpha)
-  }
-
-  /// Returns `count` rows of a `[C, H, W]` tensor, starting at row `first`.
-  private static func rows(of tensor: Tensor, from first: Int, count: Int) -> Tensor {
-    guard first != 0 || count != tensor.shape[1] else { return tensor }
-    let (channels, height, width) = (tensor.shape[0], tensor.shape[1], tensor.shape[2])
-    var scalars: [Float] = []
-    scalars.reserveCapacity(channels * count * width)
-    for channel in 0..<channels {
-      let start = (channel * height + first) * width
-      scalars += tensor.scalars[start..<(start + count * width)]
-    }
-    return Tensor(shape: [channels, count, width], scalars: scalars)
   }
 
   private static func join(_ colour: Tensor, _ alpha: Tensor) -> Tensor {
