@@ -71,7 +71,7 @@ void ckpng_read_end(png_structp png, const ckpng_read_state *state);
 /// Lists the colour-space chunks before the first IDAT.
 ckpng_chunks_seen ckpng_scan_chunks(const uint8_t *data, size_t size);
 
-/// Copies the accepted colour-space chunks that `seen` says are in the file.
+/// Copies the accepted colour-space chunks that `seen` lists as present in the file.
 void ckpng_read_color_space(
   png_structp png, png_infop info, ckpng_chunks_seen seen, ckpng_color_space *out);
 

@@ -14,7 +14,7 @@ struct ckpng_row_reader {
   png_structp png;
   png_infop info;
   ckpng_read_state state;
-  /// Where libpng's messages go. Each call points it at its own buffer.
+  /// The destination of libpng's messages, pointed at each call's own buffer.
   ckpng_message error;
   uint32_t height;
   uint32_t next_row;

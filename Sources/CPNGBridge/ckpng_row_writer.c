@@ -13,7 +13,7 @@
 struct ckpng_row_writer {
   png_structp png;
   png_infop info;
-  /// Where libpng's messages go. Each call points it at its own buffer.
+  /// The destination of libpng's messages, pointed at each call's own buffer.
   ckpng_message error;
   /// The encoded bytes so far.
   ckpng_buffer buffer;

@@ -33,7 +33,7 @@ public final class PNGRowDecoder {
   /// The colour-space chunks before the image data.
   public let colorSpace: PNGColorSpace
 
-  /// How the file stores the image.
+  /// The colour type, bit depth and interlacing stored in the file.
   public let source: PNGSourceFormat
 
   /// The number of rows read so far.

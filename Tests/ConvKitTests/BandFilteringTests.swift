@@ -70,8 +70,8 @@ struct BandFilteringTests {
     #expect(ImageFilter(filter: .kernel(try Kernel(rows: 1, columns: 9, values: Array(repeating: 1, count: 9)))).rowReach == (0, 0))
   }
 
-  /// The input band for output rows `rows`: the rows the kernel reaches above and below,
-  /// with rows outside the image replaced by the rows the border copies.
+  /// Returns the input band for output rows `rows`: the rows the kernel reaches above and
+  /// below, with rows outside the image replaced by the rows the border copies.
   static func band(of image: Tensor, rows: Range<Int>, filter: ImageFilter) -> Tensor {
     let (channels, height, width) = (image.shape[0], image.shape[1], image.shape[2])
     let reach = filter.rowReach

@@ -110,9 +110,9 @@ enum PreparedPath: Sendable {
   case fft(FFTCorrelation)
 
   /// The output rows at whose multiples the path starts its units of work afresh: running
-  /// sums restart and FFT tiles begin there. Computing rows from such a multiple onward, on
-  /// an input that starts with the rows they read, rounds exactly as computing the whole
-  /// output does; the other paths round alike from any row.
+  /// sums restart and FFT tiles begin there. Rows computed from such a multiple onward, on
+  /// an input that starts with the rows they read, round exactly as in the whole output.
+  /// The other paths round alike from any row, so theirs is 1.
   var rowAlignment: Int {
     switch self {
     case .runningSum: PlaneSweep.bandRows

@@ -80,9 +80,10 @@ public enum Filter: Equatable, Sendable {
     try apply(to: input, border: border, execution: execution, rows: .same)
   }
 
-  /// Returns the filtered channels of `input`, with output rows as `rows` sets: `.same`
-  /// extends the outside by `border` as `apply(to:border:)` does, and `.valid` reads only
-  /// the rows of `input`, for a band of rows that already contains the rows the kernel reaches
+  /// Returns the filtered channels of `input`, with output rows as `rows` sets.
+  ///
+  /// `.same` extends the outside by `border`, as `apply(to:border:)` does. `.valid` reads
+  /// only the rows of `input`, for a band that already contains the rows the kernel reaches
   /// past its output rows (`rowReach`). Columns are extended by `border` either way.
   func apply(
     to input: Tensor, border: BorderMode, execution: ExecutionOptions, rows: Padding
@@ -193,7 +194,7 @@ public enum Filter: Equatable, Sendable {
   }
 }
 
-/// The least common multiple of two positive integers.
+/// Returns the least common multiple of two positive integers.
 func leastCommonMultiple(_ a: Int, _ b: Int) -> Int {
   var (x, y) = (a, b)
   while y != 0 {

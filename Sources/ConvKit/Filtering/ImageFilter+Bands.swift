@@ -25,18 +25,16 @@ extension ImageFilter {
   }
 
   /// Returns the row multiple at which bands should start so that `apply(toBand:hasAlpha:)`
-  /// gives exactly the bits of `apply(to:hasAlpha:)` on the whole image: 1 when every
-  /// output rounds alike from any row, else the rows after which running sums restart or
-  /// FFT tiles begin, which depend on the kernel. Bands that start elsewhere agree with the
-  /// whole image within float rounding.
+  /// gives exactly the bits of `apply(to:hasAlpha:)` on the whole image.
+  ///
+  /// It is 1 when every output rounds alike from any row. Otherwise it is the number of
+  /// rows after which running sums restart or FFT tiles begin, which depends on the kernel.
+  /// Bands that start elsewhere agree with the whole image within float rounding.
   ///
   /// - Parameter imageShape: the `[C, H, W]` shape of the whole image, alpha included.
   /// - Throws: `ConvolutionError` when the image's colour channels do not fit the filter.
   public func bandAlignment(imageShape: [Int], hasAlpha: Bool) throws(ConvolutionError) -> Int {
-    var colourShape = imageShape
-    if hasAlpha, imageShape[0] >= 2 {
-      colourShape[0] -= 1
-    }
+    var colourShape = Self.colourShape(of: imageShape, hasAlpha: hasAlpha)
     let reach = rowReach
     colourShape[1] = max(imageShape[1], reach.above + reach.below + 1)
     var alignment = try filter.rowAlignment(inputShape: colourShape, border: border, execution: execution)
@@ -59,8 +57,8 @@ extension ImageFilter {
   /// first output row to `rowReach.below` rows below the last, so it gives
   /// `rows - above - below` output rows. Rows above and below the image are the rows
   /// `border.sourceIndex(of:size:)` names. Each output row equals the row of
-  /// `apply(to:hasAlpha:)` on the whole image, within float rounding. Paths that restart
-  /// running sums at fixed rows can round differently in the last bit.
+  /// `apply(to:hasAlpha:)` on the whole image, within float rounding, and exactly when the
+  /// band starts at a multiple of `bandAlignment(imageShape:hasAlpha:)`.
   ///
   /// - Precondition: `canFilterBands`, and `band` has more rows than `above + below`.
   /// - Throws: `ConvolutionError` when the image's colour channels do not fit the filter.

@@ -62,11 +62,18 @@ public struct ImageFilter: Sendable {
   /// - Throws: `ConvolutionError` when the colour channels do not fit the filter, or the
   ///   algorithm set in `execution` cannot compute a correlation.
   public func algorithms(imageShape: [Int], hasAlpha: Bool) throws(ConvolutionError) -> [ConvolutionAlgorithm] {
-    var colourShape = imageShape
+    try filter.algorithms(
+      inputShape: Self.colourShape(of: imageShape, hasAlpha: hasAlpha), border: border,
+      execution: execution)
+  }
+
+  /// Returns the shape of an image's colour channels: one channel fewer with alpha.
+  static func colourShape(of imageShape: [Int], hasAlpha: Bool) -> [Int] {
+    var shape = imageShape
     if hasAlpha, imageShape[0] >= 2 {
-      colourShape[0] -= 1
+      shape[0] -= 1
     }
-    return try filter.algorithms(inputShape: colourShape, border: border, execution: execution)
+    return shape
   }
 
   private func applyPremultiplied(

@@ -95,7 +95,7 @@ struct ImageFiltering {
     return algorithms.map(\.rawValue).joined(separator: ", ")
   }
 
-  /// What `--verbose` reports about one image.
+  /// The facts `--verbose` prints about one image.
   private struct Summary {
     let inputShape: [Int]
     let inputLayout: PNGColorLayout

@@ -22,7 +22,7 @@ struct BandPipeline {
   /// `bandAlignment`, so that the output has exactly the bits of the whole-image path.
   let bandRows: Int
 
-  /// The fewest output rows per band. Memory holds about six bands plus the kernel's rows.
+  /// The minimum output rows per band. About six bands plus the kernel's rows are in memory.
   static let minimumBandRows = 64
 
   /// The largest band alignment the pipeline takes; a filter whose correlations restart
@@ -98,8 +98,8 @@ struct BandPipeline {
     return writer!.encoder.value
   }
 
-  /// The image rows that a band of `outputRows` reads, the outside ones replaced by the
-  /// rows the border copies.
+  /// Returns the image rows that a band of `outputRows` reads, the outside ones replaced by
+  /// the rows the border copies.
   private func sourceRows(outputRows: Range<Int>, height: Int) -> [Int] {
     let reach = filter.rowReach
     return ((outputRows.lowerBound - reach.above)..<(outputRows.upperBound + reach.below)).map {
@@ -107,8 +107,9 @@ struct BandPipeline {
     }
   }
 
-  /// The first image row that a band starting at output row `first`, or a later band, reads.
-  /// The last bands read rows above the bottom edge again, which the border copies.
+  /// Returns the first image row that a band starting at output row `first`, or a later
+  /// band, reads. The last bands read rows above the bottom edge again, which the border
+  /// copies.
   private func earliestRowNeeded(from first: Int, height: Int) -> Int {
     guard first < height else { return height }
     let reach = filter.rowReach
@@ -117,7 +118,7 @@ struct BandPipeline {
     return min(next.min()!, bottom)
   }
 
-  /// The reader thread's work: decodes `chunk` rows at a time into `queue`.
+  /// Returns the reader thread's work, which decodes `chunk` rows at a time into `queue`.
   private static func readRows(
     from decoder: Owned<PNGRowDecoder>, into queue: BandQueue<Tensor>, chunk: Int
   ) -> @Sendable () -> Void {
@@ -135,8 +136,8 @@ struct BandPipeline {
     }
   }
 
-  /// The writer thread's work: compresses the bands from `queue`, keeping the first error
-  /// in `encoder.failure` and then stopping the queue.
+  /// Returns the writer thread's work, which compresses the bands from `queue`. The first
+  /// error goes to `encoder.failure` and stops the queue.
   private static func writeRows(
     from queue: BandQueue<Tensor>, to encoder: Owned<PNGRowEncoder>
   ) -> @Sendable () -> Void {

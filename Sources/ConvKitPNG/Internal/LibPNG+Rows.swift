@@ -1,13 +1,14 @@
 import CPNGBridge
 
 extension LibPNG {
-  /// What a PNG's chunks before its image data say about the decoded rows.
+  /// The size, layout and colour space of the decoded rows, from the chunks before the image
+  /// data.
   struct Header {
     var width: Int
     var height: Int
-    /// 1 gray, 2 gray+alpha, 3 RGB, 4 RGBA, after the expansions.
+    /// The channel count after the expansions: 1 gray, 2 gray+alpha, 3 RGB, 4 RGBA.
     var channels: Int
-    /// 8 or 16, after the expansions.
+    /// The sample depth after the expansions: 8 or 16.
     var bitDepth: Int
     var colorSpace: PNGColorSpace
     var source: PNGSourceFormat
