@@ -96,4 +96,19 @@ struct BandPipelineTests {
     #expect(run.status == 0, "\(run.standardError)")
     #expect(try PNGImage(contentsOf: folder.file("out.png")).height == 3)
   }
+
+  @Test("bands stay small for large kernels")
+  func bandsIndependentOfKernel() throws {
+    // A Gaussian of sigma 30 reaches 90 rows each way; bands of 64 output rows keep
+    // memory near that of a 3x3 kernel instead of growing with the kernel.
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+
+    let run = try ConvKitRun.run(
+      ["filter", Repository.sampleImage("camera.png"), "--kernel", "gaussian", "--sigma", "30",
+       "--verbose", "-o", folder.file("out.png")])
+
+    #expect(run.status == 0, "\(run.standardError)")
+    #expect(run.standardError.contains("in bands of 64 rows"), "\(run.standardError)")
+  }
 }
