@@ -19,14 +19,18 @@ let package = Package(
       providers: [.apt(["libpng-dev"]), .brew(["libpng"])]
     ),
 
-    // The only C code: owns setjmp around the full libpng API, so that libpng's
-    // longjmp on error never crosses a Swift frame.
+    // Owns setjmp around the full libpng API, so that libpng's longjmp on error never
+    // crosses a Swift frame.
     .target(name: "CPNGBridge", dependencies: ["CPNG"]),
+
+    // Prefetch and cache-bypassing stores for the engine's row loops, which Swift cannot
+    // express; three functions, two of them inlined into the Swift loops.
+    .target(name: "CMemoryHints"),
 
     // MARK: - Libraries
 
-    // Tensors, convolution, kernels and gradients. Pure Swift, no libpng.
-    .target(name: "ConvKit"),
+    // Tensors, convolution, kernels and gradients. Swift but for CMemoryHints; no libpng.
+    .target(name: "ConvKit", dependencies: ["CMemoryHints"]),
 
     // PNG files to ConvKit tensors and back; the only Swift code that calls libpng.
     .target(name: "ConvKitPNG", dependencies: ["ConvKit", "CPNGBridge"]),

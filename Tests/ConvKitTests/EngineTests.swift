@@ -95,12 +95,18 @@ struct EngineTests {
     try checkPlanePath(.fft, shape: shape, rows: rows, columns: columns, kernel: kernel, border: border)
   }
 
-  /// Quarter-turn symmetric 3x3 kernels, which the direct path computes with
-  /// `SymmetricStencil`: without and with corner weights, and with weights of any value.
+  /// 3x3 kernels in each form of `SymmetricStencil`: quarter-turn symmetric without and
+  /// with corner weights, x- and y-derivatives with and without outer weights, and
+  /// weights of any value.
   static let stencilKernels: [(String, [Float])] = [
     ("sharpen", [0, -1, 0, -1, 5, -1, 0, -1, 0]),
     ("outline", [-1, -1, -1, -1, 8, -1, -1, -1, -1]),
     ("seeded", { let v = seededValues(3, seed: 12); return [v[2], v[1], v[2], v[1], v[0], v[1], v[2], v[1], v[2]] }()),
+    ("sobel x", [-1, 0, 1, -2, 0, 2, -1, 0, 1]),
+    ("scharr y", [-3, -10, -3, 0, 0, 0, 3, 10, 3]),
+    ("middle row x", [0, 0, 0, -0.5, 0, 0.5, 0, 0, 0]),
+    ("seeded x", { let v = seededValues(2, seed: 15); return [-v[1], 0, v[1], -v[0], 0, v[0], -v[1], 0, v[1]] }()),
+    ("seeded y", { let v = seededValues(2, seed: 16); return [-v[1], -v[0], -v[1], 0, 0, 0, v[1], v[0], v[1]] }()),
   ]
 
   /// Shapes for the stencil: narrower than one vector, one column, one row, and padding
@@ -134,8 +140,11 @@ struct EngineTests {
         let actual = try input.correlated(
           with: weight, bias: bias, options: options, execution: .init(algorithm: .direct))
 
+        // Rounding grows with the partial sums, up to Σ|w| times the largest input (< 1);
+        // derivatives of flat areas cancel to near 0, so that is the scale to compare to.
+        let tolerance = 1e-6 * max(1, kernel.map(abs).reduce(0, +))
         #expect(actual.shape == expected.shape)
-        #expect(relativeError(actual, expected) < 1e-6, "\(border), bias \(bias != nil)")
+        #expect(relativeError(actual, expected) < tolerance, "\(border), bias \(bias != nil)")
 
         let single = try input.correlated(
           with: weight, bias: bias, options: options, execution: .init(algorithm: .direct, threadCount: 1))
@@ -144,13 +153,59 @@ struct EngineTests {
     }
   }
 
-  @Test("stencil rejects asymmetric kernels")
+  @Test("stencil rejects kernels without its symmetries")
   func stencilRejectsAsymmetric() throws {
     let plan = try ConvolutionPlan(
       inputShape: [1, 8, 8], weightShape: [1, 1, 3, 3], biasCount: nil,
       options: ConvolutionOptions(padding: .same, groups: 1))
-    #expect(SymmetricStencil(plan: plan, weight: Kernel.sobelX.values, bias: nil) == nil)
-    #expect(SymmetricStencil(plan: plan, weight: Kernel.emboss.values, bias: nil) == nil)
+    let rejected: [[Float]] = [
+      Kernel.emboss.values,
+      [-1, 0, 1, -2, 0, 2, -1, 0, 2],  // x-derivative whose outer rows differ
+      [-1, 0, 1, -2, 1, 2, -1, 0, 1],  // x-derivative with a centre weight
+      [1, 2, 1, 0, 0, 0, -1, -2, -2],  // y-derivative whose outer columns differ
+      [0, 1, 0, 1, 5, 1, 0, 1, 1],  // quarter-turn but for one corner
+    ]
+    for kernel in rejected {
+      #expect(SymmetricStencil(plan: plan, weight: kernel, bias: nil) == nil, "\(kernel)")
+    }
+  }
+
+  /// Every path writes the same values with streaming stores as with plain stores, on
+  /// widths that leave each output row at a different alignment.
+  @Test("streaming stores write the same values", arguments: ConvolutionAlgorithm.allCases)
+  func streamingStores(algorithm: ConvolutionAlgorithm) throws {
+    let kernels: [ConvolutionAlgorithm: [Float]] = [
+      .runningSum: [Float](repeating: 1.0 / 9, count: 9),
+      .direct: Kernel.sobelX.values,
+      .separable: Kernel.sobelX.values,
+      .fft: seededValues(9, seed: 17),
+    ]
+    for width in [1, 7, 16, 45, 67, 130] {
+      let input = Tensor(shape: [3, 23, width], scalars: seededValues(3 * 23 * width, seed: 18))
+      let kernel = kernels[algorithm]!
+      let weight = Tensor(shape: [3, 1, 3, 3], scalars: kernel + kernel + kernel)
+      let options = ConvolutionOptions(padding: .same, border: .reflect101, groups: 3)
+      let bias = seededValues(3, seed: 19)
+
+      let plain = try input.correlated(
+        with: weight, bias: bias, options: options,
+        execution: .init(algorithm: algorithm, cacheBypass: .never))
+      let streamed = try input.correlated(
+        with: weight, bias: bias, options: options,
+        execution: .init(algorithm: algorithm, cacheBypass: .always))
+      #expect(streamed.scalars == plain.scalars, "width \(width)")
+    }
+  }
+
+  @Test("cache bypass follows the output size")
+  func cacheBypassPolicy() throws {
+    let small = CacheBypass.automaticThreshold / MemoryLayout<Float>.size - 1
+    #expect(!CacheBypass.automatic.streams(outputCount: small))
+    #expect(CacheBypass.always.streams(outputCount: 1))
+    #expect(!CacheBypass.never.streams(outputCount: 1 << 30))
+    #if arch(x86_64)
+      #expect(CacheBypass.automatic.streams(outputCount: small + 1))
+    #endif
   }
 
   private func checkPlanePath(
@@ -174,9 +229,11 @@ struct EngineTests {
   @Test(
     "automatic choice by kernel",
     arguments: [
-      (Kernel.sobelX, ConvolutionAlgorithm.separable),
+      (Kernel.sobelX, ConvolutionAlgorithm.direct),
       (try! Kernel.gaussian(sigma: 3, size: 15), .separable),
-      (try! Kernel.box(size: 3), .separable),
+      (try! Kernel.gaussian(sigma: 1, size: 5), .separable),
+      (try! Kernel.box(size: 3), .direct),
+      (Kernel.emboss, .direct),
       (try! Kernel.box(size: 31), .runningSum),
       (Kernel.sharpen, .direct),
       (try! Kernel(rows: 7, columns: 7, values: seededValues(49, seed: 9)), .direct),

@@ -42,7 +42,9 @@ struct BackwardCorrelation {
     var coveredGradient = [Float](repeating: 0, count: plan.batch * plan.inputChannels * covered.reduce(1, *))
     spreadGradient.withUnsafeBufferPointer { source in
       coveredGradient.withUnsafeMutableBufferPointer { target in
-        correlator.path.run(input: source.baseAddress!, output: target.baseAddress!, threads: execution.threadCount)
+        correlator.path.run(
+          input: source.baseAddress!, output: target.baseAddress!, threads: execution.threadCount,
+          streams: correlator.streamsOutput)
       }
     }
 

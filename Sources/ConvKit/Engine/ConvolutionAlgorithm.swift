@@ -2,9 +2,11 @@
 /// rounding; they differ in speed and in the kernels they accept.
 ///
 /// With `ExecutionOptions.algorithm` left `nil`, ConvKit picks one per call, by kernel. A
-/// box (every weight equal) gets the running sum, and any other kernel of rank 1 the
-/// separable path. A large kernel of higher rank gets FFT when its estimated cost is lower
-/// than the direct loop's, and everything else the direct loop.
+/// box (every weight equal) of side 5 or more gets the running sum. A 3x3 kernel that
+/// mirrors leave unchanged or negate (Sobel, Scharr, Prewitt, sharpen, the Laplacians)
+/// gets the direct loop, which adds mirrored taps before multiplying. Any other kernel of
+/// rank 1 gets the separable path. A large kernel of higher rank gets FFT when its
+/// estimated cost is lower than the direct loop's, and everything else the direct loop.
 public enum ConvolutionAlgorithm: String, CaseIterable, Sendable {
   /// The sum over every kernel tap, for every output sample. Accepts every convolution.
   case direct

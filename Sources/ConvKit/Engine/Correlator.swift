@@ -24,6 +24,9 @@ public struct Correlator: Sendable {
   /// The thread count passed to the engine; `nil` uses every core.
   public let threadCount: Int?
 
+  /// Whether the output is written with streaming stores (see `CacheBypass`).
+  public let streamsOutput: Bool
+
   let path: PreparedPath
 
   /// Checks the shapes and settings, chooses the algorithm and prepares it.
@@ -56,6 +59,7 @@ public struct Correlator: Sendable {
     self.inputShape = plan.inputShape
     self.outputShape = plan.outputShape
     self.threadCount = execution.threadCount
+    self.streamsOutput = execution.cacheBypass.streams(outputCount: plan.outputShape.reduce(1, *))
   }
 
   /// Returns the correlation of `input`.
@@ -69,7 +73,9 @@ public struct Correlator: Sendable {
       // Left uninitialised: the engine writes every sample, and the worker threads that
       // write it also take the page faults of the fresh memory.
       [Float](unsafeUninitializedCapacity: count) { target, initialized in
-        path.run(input: source.baseAddress!, output: target.baseAddress!, threads: threadCount)
+        path.run(
+          input: source.baseAddress!, output: target.baseAddress!, threads: threadCount,
+          streams: streamsOutput)
         initialized = count
       }
     }
@@ -92,7 +98,9 @@ public struct Correlator: Sendable {
     }
     input.scalars.withUnsafeBufferPointer { source in
       output.scalars.withUnsafeMutableBufferPointer { target in
-        path.run(input: source.baseAddress!, output: target.baseAddress!, threads: threadCount)
+        path.run(
+          input: source.baseAddress!, output: target.baseAddress!, threads: threadCount,
+          streams: streamsOutput)
       }
     }
   }
@@ -121,20 +129,24 @@ enum PreparedPath: Sendable {
     }
   }
 
-  /// Writes the correlation of the unpadded `input` into `output`.
-  func run(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, threads: Int?) {
+  /// Writes the correlation of the unpadded `input` into `output`; with `streams`, through
+  /// streaming stores where the path has them.
+  func run(
+    input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, threads: Int?,
+    streams: Bool
+  ) {
     switch self {
     case .rows(let correlation):
       correlation.run(input: input, output: output, threads: threads)
     case .stencil(let stencil):
-      stencil.run(input: input, output: output, threads: threads)
+      stencil.run(input: input, output: output, threads: threads, streams: streams)
     case .strided(let plan, let weight, let bias):
       let count = plan.batch * plan.inputChannels * plan.inputSize.reduce(1, *)
       let padded = plan.borderPadding.pad(Array(UnsafeBufferPointer(start: input, count: count)))
       let result = plan.correlation.run(input: padded, weight: weight, bias: bias)
       result.withUnsafeBufferPointer { output.update(from: $0.baseAddress!, count: $0.count) }
     case .separable(let correlation):
-      correlation.run(input: input, output: output, threads: threads)
+      correlation.run(input: input, output: output, threads: threads, streams: streams)
     case .runningSum(let filter):
       filter.run(input: input, output: output, threads: threads)
     case .fft(let correlation):

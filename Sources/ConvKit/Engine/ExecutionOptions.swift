@@ -1,4 +1,5 @@
-/// The execution settings of a correlation: the algorithm and the number of threads.
+/// The execution settings of a correlation: the algorithm, the number of threads and the
+/// kind of stores that write the output.
 ///
 /// These settings change how values are computed, not which values. Results differ between
 /// algorithms by float rounding only, and are bit-identical for every thread count.
@@ -10,15 +11,58 @@ public struct ExecutionOptions: Equatable, Sendable {
   /// processor core).
   public var threadCount: Int?
 
-  /// Creates execution settings; the defaults choose the algorithm and use every core.
+  /// Whether the output is written with stores that bypass the cache.
+  public var cacheBypass: CacheBypass
+
+  /// Creates execution settings; the defaults choose the algorithm and the stores, and use
+  /// every core.
   ///
   /// - Precondition: `threadCount` is `nil` or at least 1.
-  public init(algorithm: ConvolutionAlgorithm? = nil, threadCount: Int? = nil) {
+  public init(
+    algorithm: ConvolutionAlgorithm? = nil, threadCount: Int? = nil,
+    cacheBypass: CacheBypass = .automatic
+  ) {
     precondition(threadCount.map { $0 >= 1 } ?? true, "thread count must be at least 1, got \(threadCount!)")
     self.algorithm = algorithm
     self.threadCount = threadCount
+    self.cacheBypass = cacheBypass
   }
 
   /// The algorithm chosen per kernel, on every core.
   public static let automatic = ExecutionOptions()
+}
+
+/// Whether a correlation writes its output with streaming stores, which bypass the cache.
+///
+/// A plain store first reads the cache line it writes from memory. Streaming stores skip
+/// that read, so a filter that reads its input once and writes its output once moves a
+/// third less data, and they leave the cache to the input. They pay off when the output is
+/// too large to stay in the cache until it is read. An output that is read soon, as the
+/// bands of `convkit filter` are, is faster with plain stores. The values are the same.
+public enum CacheBypass: Equatable, Sendable {
+  /// Streaming stores on x86-64 for outputs of `CacheBypass.automaticThreshold` bytes or
+  /// more, plain stores otherwise.
+  case automatic
+  /// Streaming stores wherever the path has them (see `ConvolutionAlgorithm`).
+  case always
+  /// Plain stores.
+  case never
+
+  /// The output size in bytes from which `automatic` streams: 64 MiB, twice the L3 cache
+  /// of the benchmark machine.
+  public static let automaticThreshold = 64 << 20
+
+  /// Returns whether an output of `count` floats is streamed.
+  func streams(outputCount count: Int) -> Bool {
+    switch self {
+    case .always: true
+    case .never: false
+    case .automatic:
+      #if arch(x86_64)
+        count * MemoryLayout<Float>.size >= Self.automaticThreshold
+      #else
+        false
+      #endif
+    }
+  }
 }

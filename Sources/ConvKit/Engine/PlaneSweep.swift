@@ -1,3 +1,5 @@
+import CMemoryHints
+
 /// The loop over output rows that the separable, running-sum and FFT paths share. Their
 /// plans have every output channel read one input channel through one 2D kernel, at stride
 /// 1 and dilation 1, with no depth padding, so each output row comes from one input plane.
@@ -25,9 +27,10 @@ struct PlaneSweep: Sendable {
   /// Splits the output into units of (batch, output channel, band of `bandRows` rows) and
   /// calls `body` for each, in parallel, with the unit's first input plane, its output
   /// plane and its rows. `body` also gets a row of the border constant, `W` samples long.
+  /// With `streams`, each unit ends with a store fence, for the streaming stores of `body`.
   func run(
     input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, threads: Int?,
-    bandRows: Int = PlaneSweep.bandRows,
+    streams: Bool = false, bandRows: Int = PlaneSweep.bandRows,
     _ body: @Sendable (
       _ outputChannel: Int, _ inputPlane: UnsafePointer<Float>,
       _ outputPlane: UnsafeMutablePointer<Float>, _ rows: Range<Int>,
@@ -55,6 +58,9 @@ struct PlaneSweep: Sendable {
           co, source.base + (n * plan.inputChannels + channel) * id * ih * iw,
           target.base + plane * outputVolume, first..<min(first + bandRows, outputRows),
           constant.base)
+        if streams {
+          ckhint_store_fence()
+        }
       }
     }
   }
@@ -69,6 +75,17 @@ struct PlaneSweep: Sendable {
     return sourceY < 0
       ? constantRow
       : plane + (z * plan.inputSize[1] + sourceY) * plan.inputSize[2]
+  }
+
+  /// Returns the lookahead for a loop that reads `row`, from `sample` on, of the input plane
+  /// `plane`: none for the constant row, which stays in the cache.
+  func lookahead(
+    _ row: UnsafePointer<Float>, from sample: Int, plane: UnsafePointer<Float>,
+    constantRow: UnsafePointer<Float>
+  ) -> Lookahead {
+    guard row != constantRow else { return .none }
+    let planeCount = plan.inputSize[0] * plan.inputSize[1] * plan.inputSize[2]
+    return Lookahead(row: row + sample, end: plane + planeCount)
   }
 
   /// Fills the padded columns of `row`, whose input columns are at

@@ -20,49 +20,24 @@ enum RowKernels {
     UnsafeMutableRawPointer(pointer).storeBytes(of: vector, as: Vector.self)
   }
 
-  /// Sets `output[x] = bias + Σ_i weights[i] · sources[i][x]` for `x` in `0..<count`,
-  /// adding the terms in order of `i`.
+  /// Sets `output[x] = Σ_i weights[i] · sources[i][x] + bias` for `x` in `0..<count`,
+  /// adding the terms in order of `i`, then the bias.
   ///
+  /// - Parameters:
+  ///   - ahead: the lookahead of the input row that the loop reads last from memory.
+  ///   - streams: whether whole cache lines of `output` are written with streaming stores.
   /// - Complexity: O(`taps` × `count`); 32 outputs per step are kept in registers, so each
   ///   tap costs one load and one multiply-add per 8 outputs.
   static func weightedSum(
     sources: UnsafePointer<UnsafePointer<Float>>, weights: UnsafePointer<Float>, taps: Int,
-    bias: Float, output: UnsafeMutablePointer<Float>, count: Int
+    bias: Float, output: UnsafeMutablePointer<Float>, count: Int, ahead: Lookahead = .none,
+    streams: Bool = false
   ) {
-    var x = 0
-    let start = Vector(repeating: bias)
-    while x + 32 <= count {
-      var (a0, a1, a2, a3) = (start, start, start, start)
-      for tap in 0..<taps {
-        let w = Vector(repeating: weights[tap])
-        let p = sources[tap] + x
-        a0 = a0 + w * load(p)
-        a1 = a1 + w * load(p + 8)
-        a2 = a2 + w * load(p + 16)
-        a3 = a3 + w * load(p + 24)
-      }
-      store(a0, output + x)
-      store(a1, output + x + 8)
-      store(a2, output + x + 16)
-      store(a3, output + x + 24)
-      x += 32
-    }
-    while x + 8 <= count {
-      var a0 = start
-      for tap in 0..<taps {
-        a0 = a0 + Vector(repeating: weights[tap]) * load(sources[tap] + x)
-      }
-      store(a0, output + x)
-      x += 8
-    }
-    while x < count {
-      var a = bias
-      for tap in 0..<taps {
-        a = a + weights[tap] * sources[tap][x]
-      }
-      output[x] = a
-      x += 1
-    }
+    let parts = RowParts(output: output, count: count, streams: streams)
+    let sum = WeightedSum(sources: sources, weights: weights, taps: taps, bias: bias, output: output)
+    sum.run(parts.head, ahead, CachedStore.self)
+    sum.run(parts.lines, ahead, StreamingStore.self)
+    sum.run(parts.tail, ahead, CachedStore.self)
   }
 
   /// Sets `output[x] = bias + scale · Σ_i sources[i][x]` for `x` in `0..<count`: the sum of
@@ -189,4 +164,70 @@ extension SIMD8<Float>: Lanes {
 
   @inline(__always)
   func store(_ pointer: UnsafeMutablePointer<Float>) { RowKernels.store(self, pointer) }
+}
+
+/// The loop of `RowKernels.weightedSum` over one part of the row.
+private struct WeightedSum {
+  let sources: UnsafePointer<UnsafePointer<Float>>
+  let weights: UnsafePointer<Float>
+  let taps: Int
+  let bias: Float
+  let output: UnsafeMutablePointer<Float>
+
+  typealias Vector = RowKernels.Vector
+
+  @inline(__always)
+  func run<Store: VectorStore>(_ range: Range<Int>, _ ahead: Lookahead, _: Store.Type) {
+    var x = range.lowerBound
+    while x + 32 <= range.upperBound {
+      ahead.prefetch(x)
+      ahead.prefetch(x + 16)
+      var (a0, a1, a2, a3) = (
+        term(Vector.self, 0, x), term(Vector.self, 0, x + 8), term(Vector.self, 0, x + 16),
+        term(Vector.self, 0, x + 24)
+      )
+      for tap in 1..<max(taps, 1) {
+        a0 = a0 + term(Vector.self, tap, x)
+        a1 = a1 + term(Vector.self, tap, x + 8)
+        a2 = a2 + term(Vector.self, tap, x + 16)
+        a3 = a3 + term(Vector.self, tap, x + 24)
+      }
+      Store.store(withBias(a0), output + x)
+      Store.store(withBias(a1), output + x + 8)
+      Store.store(withBias(a2), output + x + 16)
+      Store.store(withBias(a3), output + x + 24)
+      x += 32
+    }
+    while x + 8 <= range.upperBound {
+      ahead.prefetch(x)
+      Store.store(value(Vector.self, x), output + x)
+      x += 8
+    }
+    while x < range.upperBound {
+      output[x] = value(Float.self, x)
+      x += 1
+    }
+  }
+
+  /// Returns the terms added in order of tap, then the bias.
+  @inline(__always)
+  private func value<L: Lanes>(_: L.Type, _ x: Int) -> L {
+    var sum = term(L.self, 0, x)
+    for tap in 1..<max(taps, 1) {
+      sum = sum + term(L.self, tap, x)
+    }
+    return withBias(sum)
+  }
+
+  /// `weights[tap] · sources[tap][x]`; 0 when there are no taps.
+  @inline(__always)
+  private func term<L: Lanes>(_: L.Type, _ tap: Int, _ x: Int) -> L {
+    taps == 0 ? L(broadcast: 0) : L(broadcast: weights[tap]) * L.load(sources[tap] + x)
+  }
+
+  /// `sum + bias`, or `sum` unchanged when the bias is 0: adding 0 costs an add per sample.
+  @inline(__always)
+  private func withBias<L: Lanes>(_ sum: L) -> L {
+    bias == 0 ? sum : sum + L(broadcast: bias)
+  }
 }

@@ -30,13 +30,16 @@ struct SeparableCorrelation: Sendable {
     self.bias = bias ?? Array(repeating: 0, count: plan.outputChannels)
   }
 
-  func run(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, threads: Int?) {
+  func run(
+    input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, threads: Int?,
+    streams: Bool
+  ) {
     let plan = sweep.plan
     let (kh, kw) = (plan.kernelSize[1], plan.kernelSize[2])
     let (oh, ow) = (plan.outputSize[1], plan.outputSize[2])
     let before = plan.padding[2].before
 
-    sweep.run(input: input, output: output, threads: threads) { co, plane, outputPlane, rows, constantRow in
+    sweep.run(input: input, output: output, threads: threads, streams: streams) { co, plane, outputPlane, rows, constantRow in
       let columnTaps = (0..<kh).filter { columnFactors[co * kh + $0] != 0 }
       let rowTaps = (0..<kw).filter { rowFactors[co * kw + $0] != 0 }
       let columnWeights = columnTaps.map { columnFactors[co * kh + $0] }
@@ -55,9 +58,13 @@ struct SeparableCorrelation: Sendable {
         for (index, ty) in columnTaps.enumerated() {
           sources[index] = sweep.inputRow(plane, z: z, paddedY: y + ty, constantRow: constantRow)
         }
+        // The last tap's row is the one that comes from memory.
+        let ahead = columnTaps.isEmpty
+          ? .none
+          : sweep.lookahead(sources[columnTaps.count - 1], from: 0, plane: plane, constantRow: constantRow)
         RowKernels.weightedSum(
           sources: sources, weights: columnWeights, taps: columnTaps.count, bias: 0,
-          output: buffer + before, count: plan.inputSize[2])
+          output: buffer + before, count: plan.inputSize[2], ahead: ahead)
         sweep.fillEdges(buffer, constant: constantColumn)
 
         for (index, tx) in rowTaps.enumerated() {
@@ -65,7 +72,7 @@ struct SeparableCorrelation: Sendable {
         }
         RowKernels.weightedSum(
           sources: sources, weights: rowWeights, taps: rowTaps.count, bias: bias[co],
-          output: outputPlane + row * ow, count: ow)
+          output: outputPlane + row * ow, count: ow, streams: streams)
       }
     }
   }
