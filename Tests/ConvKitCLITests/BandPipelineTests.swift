@@ -57,6 +57,7 @@ struct BandPipelineTests {
     #expect(run.status == 1)
     #expect(run.standardError.contains("cannot read '\(folder.file("damaged.png"))'"))
     #expect(run.standardError.contains("CRC error"))
+    #expect(run.standardError.contains("the file is damaged: export or download it again"))
     #expect(folder.contents == ["damaged.png"])
   }
 

@@ -63,8 +63,10 @@ struct FilterEngineOptionTests {
     let run = try ConvKitRun.run(
       ["filter", input, "-k", "sharpen", "--algorithm", "separable", "-o", folder.file("out.png")])
 
-    #expect(run.status == 1)
+    #expect(run.status == 64)
     #expect(run.standardError.contains("does not have rank 1"), "\(run.standardError)")
+    #expect(run.standardError.contains("leave --algorithm out"), "\(run.standardError)")
+    #expect(folder.contents.isEmpty)
   }
 
   @Test("unknown algorithm is a usage error")

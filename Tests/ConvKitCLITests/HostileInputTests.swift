@@ -66,7 +66,8 @@ struct HostileInputTests {
     let folder = try TemporaryFolder()
     defer { folder.remove() }
     let input = folder.file(file.name)
-    try Data(try file.make()).write(to: URL(fileURLWithPath: input))
+    let bytes = try file.make()
+    try Data(bytes).write(to: URL(fileURLWithPath: input))
     let output = try TemporaryFolder()
     defer { output.remove() }
 
@@ -77,6 +78,14 @@ struct HostileInputTests {
     #expect(run.standardError.hasPrefix("convkit filter: error: cannot read '\(input)': "))
     #expect(run.standardError.contains(file.reason), "\(run.standardError)")
     #expect(output.contents.isEmpty)
+
+    // A file that starts as a PNG and cannot be read is damaged. Its message ends with what
+    // to do, and so does a file of another format, but not an image over the pixel limit.
+    let startsAsPNG = bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+    let damaged = startsAsPNG && file.name != "huge.png"
+    #expect(run.standardError.contains("the file is damaged: export or download it again") == damaged)
+    let otherFormat = file.reason.hasPrefix("Not a PNG file")
+    #expect(run.standardError.contains("convert it to PNG first") == otherFormat)
   }
 
   @Test("directory, missing file, stream of zeros")

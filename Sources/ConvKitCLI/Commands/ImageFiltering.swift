@@ -45,17 +45,20 @@ struct ImageFiltering {
     let jobs = try OutputPlan(
       inputs: inputs, output: output, force: force, createFolders: createFolders
     ).jobs
-    var failures = 0
+    var (failures, usageErrors) = (0, 0)
     for job in jobs {
       do {
         try process(job)
+      } catch let error as UsageError {
+        printError("convkit filter: error: \(error) (see 'convkit filter --help')")
+        usageErrors += 1
       } catch {
         printError("convkit filter: error: \(error)")
         failures += 1
       }
     }
-    if failures > 0 {
-      throw CommandFailure(status: ExitStatus.failure)
+    if failures + usageErrors > 0 {
+      throw CommandFailure(status: failures > 0 ? ExitStatus.failure : ExitStatus.usage)
     }
   }
 
@@ -128,17 +131,23 @@ struct ImageFiltering {
   ) throws -> Summary {
     let hasAlpha = decoder.layout.hasAlpha
     var outputLayout = decoder.layout
-    let encoder = try pipeline.run(decoder) { band in
-      try filtered(job.input, colourChannels: decoder.layout) { () throws(ConvolutionError) in
-        try filter.apply(toBand: band, hasAlpha: hasAlpha)
+    let encoder: PNGRowEncoder
+    do {
+      encoder = try pipeline.run(decoder) { band in
+        try filtered(job.input, colourChannels: decoder.layout) { () throws(ConvolutionError) in
+          try filter.apply(toBand: band, hasAlpha: hasAlpha)
+        }
+      } makeEncoder: { band in
+        let (layout, colorSpace) = try outputFormat(
+          job.input, channels: band.shape[0], input: decoder.layout, colorSpace: decoder.colorSpace)
+        outputLayout = layout
+        return try PNGRowEncoder(
+          width: decoder.width, height: decoder.height, layout: layout,
+          bitDepth: depth ?? decoder.bitDepth, colorSpace: colorSpace, compression: compression)
       }
-    } makeEncoder: { band in
-      let (layout, colorSpace) = try outputFormat(
-        job.input, channels: band.shape[0], input: decoder.layout, colorSpace: decoder.colorSpace)
-      outputLayout = layout
-      return try PNGRowEncoder(
-        width: decoder.width, height: decoder.height, layout: layout,
-        bitDepth: depth ?? decoder.bitDepth, colorSpace: colorSpace, compression: compression)
+    } catch let error as PNGError {
+      // Damage found by the reader thread, part way through the file.
+      throw DamagedInput.explaining(error)
     }
     try OutputWriter.write(encoder, to: job.output)
     return Summary(
@@ -147,7 +156,8 @@ struct ImageFiltering {
       bandRows: pipeline.bandRows)
   }
 
-  /// Runs `apply`, turning a channel count that does not fit the filter into a message.
+  /// Runs `apply`, turning a channel count that does not fit the filter into a message,
+  /// and an `--algorithm` that cannot run the kernel into a usage error.
   private func filtered(
     _ input: String, colourChannels layout: PNGColorLayout,
     _ apply: () throws(ConvolutionError) -> Tensor
@@ -161,6 +171,10 @@ struct ImageFiltering {
         input: input,
         reason: "the kernel needs \(needed) colour channel\(needed == 1 ? "" : "s") but the image has "
           + "\(colour); a kernel learned with --mode shared applies to any image")
+    } catch .algorithmNotApplicable(let algorithm, let reason) {
+      throw UsageError(
+        "--algorithm \(algorithm) cannot run this kernel: \(reason); leave --algorithm out to "
+          + "let convkit choose")
     } catch {
       throw FilterFailure(input: input, reason: "\(error)")
     }

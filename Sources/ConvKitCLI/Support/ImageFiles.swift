@@ -34,7 +34,7 @@ enum InputReader {
       if case .tooLarge = error, maximumPixels != nil {
         throw InputTooLarge(error: error)
       }
-      throw error
+      throw DamagedInput.explaining(error)
     }
   }
 }
@@ -55,8 +55,38 @@ extension InputReader {
       if case .tooLarge = error, maximumPixels != nil {
         throw InputTooLarge(error: error)
       }
-      throw error
+      throw DamagedInput.explaining(error)
     }
+  }
+}
+
+/// A file that cannot be read as a PNG, with what to do about it. Either it starts as a
+/// PNG but libpng could not decode it (a CRC error, damaged compressed data, a file cut
+/// short), or it is a file of another format.
+struct DamagedInput: Error, CustomStringConvertible {
+  let error: PNGError
+  let advice: String
+
+  var description: String { "\(error); \(advice)" }
+
+  /// Returns `error` with advice when it is a read error on a PNG file that libpng could
+  /// not decode, or on data that is not a PNG; else `error` unchanged. Standard input
+  /// cannot be looked at again, so only its format errors get advice.
+  static func explaining(_ error: PNGError) -> Error {
+    guard case .cannotRead(let path, let reason) = error else { return error }
+    if reason.hasPrefix("Not a PNG file") {
+      return DamagedInput(error: error, advice: "convkit reads PNG files only: convert it to PNG first")
+    }
+    guard path != "<stdin>", startsAsPNG(path) else { return error }
+    return DamagedInput(error: error, advice: "the file is damaged: export or download it again")
+  }
+
+  /// Returns whether the file at `path` begins with the 8-byte PNG signature.
+  private static func startsAsPNG(_ path: String) -> Bool {
+    guard let file = FileHandle(forReadingAtPath: path) else { return false }
+    defer { try? file.close() }
+    let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+    return (try? file.read(upToCount: 8)).map { Array($0) == signature } ?? false
   }
 }
 
