@@ -62,7 +62,7 @@ public enum ConvKitCLI {
       let parsed = try ArgumentParser(options: command.options).parse(arguments)
       instance = try command.init(parsed)
     } catch {
-      printError("convkit \(command.name): error: \(error) (see 'convkit \(command.name) --help')")
+      printError(usageLine(error, command: command.name))
       return ExitStatus.usage
     }
 
@@ -70,7 +70,7 @@ public enum ConvKitCLI {
       try instance.run()
       return ExitStatus.success
     } catch let error as UsageError {
-      printError("convkit \(command.name): error: \(error) (see 'convkit \(command.name) --help')")
+      printError(usageLine(error, command: command.name))
       return ExitStatus.usage
     } catch let error as CommandFailure {
       return error.status

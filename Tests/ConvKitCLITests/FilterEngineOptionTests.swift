@@ -54,6 +54,28 @@ struct FilterEngineOptionTests {
     #expect(sobel.standardError.contains("algorithm direct (x), direct (y)"), "\(sobel.standardError)")
   }
 
+  @Test("verbose says how the image was read")
+  func verboseBands() throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    let input = Repository.sampleImage("coins.png")
+
+    let bands = try ConvKitRun.run(["filter", input, "-k", "box", "-v", "-o", folder.file("a.png")])
+    #expect(bands.standardError.contains("in bands of 64 rows"), "\(bands.standardError)")
+
+    let constant = try ConvKitRun.run(
+      ["filter", input, "-k", "box", "--border", "constant", "-v", "-o", folder.file("b.png")])
+    #expect(
+      constant.standardError.contains("whole image (--border constant needs the whole image)"),
+      "\(constant.standardError)")
+
+    let normalize = try ConvKitRun.run(
+      ["filter", input, "-k", "sobel-x", "--output", "normalize", "-v", "-o", folder.file("c.png")])
+    #expect(
+      normalize.standardError.contains("whole image (--output normalize needs the whole image)"),
+      "\(normalize.standardError)")
+  }
+
   @Test("separable rejects a kernel of rank 2 with the reason")
   func separableRejected() throws {
     let folder = try TemporaryFolder()

@@ -50,7 +50,7 @@ struct ImageFiltering {
       do {
         try process(job)
       } catch let error as UsageError {
-        printError("convkit filter: error: \(error) (see 'convkit filter --help')")
+        printError(usageLine(error, command: "filter"))
         usageErrors += 1
       } catch {
         printError("convkit filter: error: \(error)")
@@ -64,7 +64,7 @@ struct ImageFiltering {
 
   private func process(_ job: OutputPlan.Job) throws {
     let start = Date()
-    let summary: Summary
+    var summary: Summary
     if job.input != "-", filter.canFilterBands,
       let decoder = try InputReader.openRows(job.input, maximumPixels: maximumPixels),
       let pipeline = BandPipeline(
@@ -74,6 +74,7 @@ struct ImageFiltering {
       summary = try processBands(decoder, job: job, pipeline: pipeline)
     } else {
       summary = try processWhole(job)
+      summary.wholeReason = wholeImageReason(job.input)
     }
 
     if verbose {
@@ -81,7 +82,8 @@ struct ImageFiltering {
       let algorithms = Self.describe(
         try? filter.algorithms(imageShape: summary.inputShape, hasAlpha: summary.inputLayout.hasAlpha),
         of: filter.filter)
-      let bands = summary.bandRows.map { ", in bands of \($0) rows" } ?? ", whole image"
+      let bands = summary.bandRows.map { ", in bands of \($0) rows" }
+        ?? ", whole image (\(summary.wholeReason))"
       printError(
         "\(job.input) -> \(job.output): \(summary.inputShape[2])x\(summary.inputShape[1]) "
           + "\(summary.outputLayout), \(summary.bitDepth)-bit, algorithm \(algorithms)\(bands), "
@@ -106,6 +108,31 @@ struct ImageFiltering {
     let bitDepth: Int
     /// The band height, or `nil` when the image was filtered whole.
     let bandRows: Int?
+    /// The reason the image was filtered whole, for `--verbose`.
+    var wholeReason = ""
+  }
+
+  /// Returns why `input`, filtered whole, could not go through the band pipeline.
+  private func wholeImageReason(_ input: String) -> String {
+    if input == "-" {
+      return "standard input"
+    }
+    switch filter.border {
+    case .constant: return "--border constant needs the whole image"
+    case .wrap: return "--border wrap needs the whole image"
+    case .replicate, .reflect101, .symmetric: break
+    }
+    if filter.mapping == .normalize {
+      return "--output normalize needs the whole image"
+    }
+    if !filter.canFilterBands {
+      return "the kernels differ in height"
+    }
+    var status = stat()
+    guard stat(input, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
+      return "not a regular file"
+    }
+    return "interlaced, or too short for bands of this kernel"
   }
 
   /// Decodes, filters and encodes the whole image at once: for standard input, pipes and

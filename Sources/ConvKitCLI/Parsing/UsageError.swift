@@ -20,3 +20,11 @@ struct UsageError: Error, CustomStringConvertible {
     UsageError("invalid value '\(value)' for --\(option): expected \(expected)")
   }
 }
+
+/// Returns the error line for a usage error of `convkit command`: the message, then a
+/// pointer to the command's help unless the message already names a command to run.
+func usageLine(_ error: Error, command: String) -> String {
+  let message = "\(error)"
+  let help = message.contains("'convkit ") ? "" : " (see 'convkit \(command) --help')"
+  return "convkit \(command): error: \(message)\(help)"
+}
