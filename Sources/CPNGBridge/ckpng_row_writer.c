@@ -116,6 +116,11 @@ ckpng_status ckpng_row_writer_finish(
   return CKPNG_OK;
 }
 
+void ckpng_row_writer_take(ckpng_row_writer *writer, ckpng_buffer *out) {
+  *out = writer->buffer;
+  memset(&writer->buffer, 0, sizeof writer->buffer);
+}
+
 void ckpng_row_writer_free(ckpng_row_writer *writer) {
   if (writer == NULL) {
     return;

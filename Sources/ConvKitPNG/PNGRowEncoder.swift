@@ -2,7 +2,8 @@ import ConvKit
 
 /// Encodes a non-interlaced PNG a band of rows at a time, so that rows can be compressed
 /// while later ones are still being computed, and the image never has to be in memory
-/// whole. Only the compressed file is, until `finish` returns or writes it.
+/// whole. The compressed file is kept in memory until `finish` returns or writes it, or,
+/// with `init(writingTo:...)`, goes to a temporary file beside its target as it grows.
 ///
 /// Values are converted as `PNGImage` converts them, so a file encoded this way has the
 /// bytes `PNGImage.encoded(compression:)` gives for the same rows and settings.
@@ -25,6 +26,11 @@ public final class PNGRowEncoder {
   public private(set) var rowsWritten = 0
 
   private let writer: LibPNG.RowWriter
+
+  /// With `init(writingTo:...)`, the target path and the temporary file that takes the
+  /// compressed bytes. It is `nil` for an encoder that keeps its bytes in memory, and once
+  /// the file is finished or abandoned.
+  private var destination: (path: String, file: POSIXFile.AtomicFile)?
 
   /// Starts a PNG of the given size and settings and writes the chunks before its image
   /// data.
@@ -57,6 +63,40 @@ public final class PNGRowEncoder {
     (self.width, self.height, self.layout, self.bitDepth) = (width, height, layout, bitDepth)
   }
 
+  /// Starts a PNG as `init(width:height:layout:bitDepth:colorSpace:compression:)` does,
+  /// whose compressed bytes go to a temporary file beside `path` as rows are written, so
+  /// that the file is not held in memory. `finish(writingTo:)` with the same path ends the
+  /// file and renames it over `path`. An encoder released before that removes the
+  /// temporary file, so `path` is left as it was.
+  ///
+  /// - Throws: `PNGError.cannotEncode` as the other initialiser does, and
+  ///   `PNGError.cannotWrite` naming `path` when the temporary file cannot be created.
+  public convenience init(
+    writingTo path: String, width: Int, height: Int, layout: PNGColorLayout, bitDepth: Int = 8,
+    colorSpace: PNGColorSpace = PNGColorSpace(), compression: PNGCompression = .small
+  ) throws(PNGError) {
+    try self.init(
+      width: width, height: height, layout: layout, bitDepth: bitDepth, colorSpace: colorSpace,
+      compression: compression)
+    do {
+      destination = (path, try POSIXFile.AtomicFile(replacing: path))
+    } catch {
+      throw .cannotWrite(path: path, reason: error.text)
+    }
+  }
+
+  deinit {
+    abandon()
+  }
+
+  /// Removes the temporary file of an encoder made with `init(writingTo:...)`, leaving its
+  /// target as it was, for a file that will not be finished. Does nothing for an encoder
+  /// that keeps its bytes in memory, or after `finish(writingTo:)`.
+  public func abandon() {
+    destination?.file.abandon()
+    destination = nil
+  }
+
   /// Compresses the next rows, a `[channels, rows, width]` tensor of values that are
   /// clamped to [0, 1] and rounded as `PNGImage` does.
   ///
@@ -74,12 +114,20 @@ public final class PNGRowEncoder {
       throw .cannotEncode(reason: error.text)
     }
     rowsWritten += rows.shape[1]
+    if let destination {
+      do {
+        try writer.take { bytes throws(FailureReason) in try destination.file.append(bytes) }
+      } catch {
+        throw .cannotWrite(path: destination.path, reason: error.text)
+      }
+    }
   }
 
   /// Ends the file after its last row and returns its bytes.
   ///
   /// - Throws: `PNGError.cannotEncode` if rows are missing or libpng fails.
   public func finish() throws(PNGError) -> [UInt8] {
+    precondition(destination == nil, "an encoder writing to a file ends with finish(writingTo:)")
     do {
       return try writer.finish()
     } catch {
@@ -88,10 +136,27 @@ public final class PNGRowEncoder {
   }
 
   /// Ends the file and atomically replaces the file at `path` with it, as
-  /// `PNGImage.write(to:compression:)` does.
+  /// `PNGImage.write(to:compression:)` does. For an encoder made with
+  /// `init(writingTo:...)`, `path` must be the path given there.
   ///
   /// - Throws: `PNGError.cannotWrite` naming `path`.
   public func finish(writingTo path: String) throws(PNGError) {
+    if let destination {
+      precondition(path == destination.path, "this encoder writes to '\(destination.path)', not '\(path)'")
+      self.destination = nil
+      do {
+        try writer.finish { bytes throws(FailureReason) in try destination.file.append(bytes) }
+      } catch {
+        destination.file.abandon()
+        throw .cannotWrite(path: path, reason: error.text)
+      }
+      do {
+        try destination.file.commit()
+      } catch {
+        throw .cannotWrite(path: path, reason: error.text)
+      }
+      return
+    }
     do {
       try writer.finish { bytes throws(FailureReason) in
         try POSIXFile.writeAtomically(bytes, to: path)
@@ -106,6 +171,7 @@ public final class PNGRowEncoder {
   ///
   /// - Throws: `PNGError.cannotWrite` naming `name`.
   public func finish(toFileDescriptor descriptor: Int32, name: String) throws(PNGError) {
+    precondition(destination == nil, "an encoder writing to a file ends with finish(writingTo:)")
     do {
       try writer.finish { bytes throws(FailureReason) in
         try POSIXFile.writeAll(bytes, to: descriptor)

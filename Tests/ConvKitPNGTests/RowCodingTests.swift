@@ -45,6 +45,44 @@ struct RowCodingTests {
     #expect(try encoder.finish() == image.encoded(compression: compression))
   }
 
+  @Test("an encoder writing to a file writes the bytes of whole encoding")
+  func encoderWritingToFile() throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    let image = try PNGImage(contentsOf: Fixtures.valid("basn2c08.png"))
+    let path = folder.file("out.png")
+    let encoder = try PNGRowEncoder(
+      writingTo: path, width: image.width, height: image.height, layout: image.layout,
+      bitDepth: image.bitDepth, colorSpace: image.colorSpace, compression: .fast)
+
+    for first in stride(from: 0, to: image.height, by: 5) {
+      try encoder.writeRows(image.pixels.rows(first..<min(first + 5, image.height)))
+      // Rows so far are in a temporary file beside the target, which does not exist yet.
+      let entries = folder.contents()
+      #expect(entries.count == 1)
+      #expect(entries.allSatisfy { $0.hasSuffix(".tmp") })
+    }
+    try encoder.finish(writingTo: path)
+
+    #expect(folder.contents() == ["out.png"])
+    #expect(try Array(Data(contentsOf: URL(fileURLWithPath: path))) == image.encoded(compression: .fast))
+  }
+
+  @Test("an abandoned file leaves the target as it was")
+  func abandonedFile() throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    let path = try folder.create("out.png", contents: Data("old".utf8))
+    let encoder = try PNGRowEncoder(writingTo: path, width: 4, height: 3, layout: .gray)
+    try encoder.writeRows(Tensor(shape: [1, 2, 4], repeating: 0.5))
+    #expect(folder.contents().count == 2)
+
+    encoder.abandon()
+
+    #expect(folder.contents() == ["out.png"])
+    #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data("old".utf8))
+  }
+
   @Test("missing rows fail finish")
   func missingRowsFail() throws {
     let encoder = try PNGRowEncoder(width: 4, height: 3, layout: .gray)

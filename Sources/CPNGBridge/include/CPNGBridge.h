@@ -230,6 +230,11 @@ ckpng_status ckpng_row_writer_finish(
   ckpng_row_writer *writer, ckpng_buffer *out, char *message, size_t message_capacity);
 
 /// Releases a writer and any bytes it still has, or does nothing for NULL.
+/// Moves the bytes encoded so far into `out`, which the caller must release
+/// with `ckpng_buffer_free`, and empties the writer's buffer: the bytes of
+/// later calls follow them in the file.
+void ckpng_row_writer_take(ckpng_row_writer *writer, ckpng_buffer *out);
+
 void ckpng_row_writer_free(ckpng_row_writer *writer);
 
 /// The number of temporary files that can be recorded at the same time.

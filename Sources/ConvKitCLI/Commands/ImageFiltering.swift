@@ -159,6 +159,7 @@ struct ImageFiltering {
     let hasAlpha = decoder.layout.hasAlpha
     var outputLayout = decoder.layout
     let encoder: PNGRowEncoder
+    var started: PNGRowEncoder?
     do {
       encoder = try pipeline.run(decoder) { band in
         try filtered(job.input, colourChannels: decoder.layout) { () throws(ConvolutionError) in
@@ -168,14 +169,24 @@ struct ImageFiltering {
         let (layout, colorSpace) = try outputFormat(
           job.input, channels: band.shape[0], input: decoder.layout, colorSpace: decoder.colorSpace)
         outputLayout = layout
-        return try PNGRowEncoder(
-          width: decoder.width, height: decoder.height, layout: layout,
-          bitDepth: depth ?? decoder.bitDepth, colorSpace: colorSpace, compression: compression)
+        let bitDepth = depth ?? decoder.bitDepth
+        guard OutputWriter.writesThroughTemporaryFile(job.output) else {
+          return try PNGRowEncoder(
+            width: decoder.width, height: decoder.height, layout: layout, bitDepth: bitDepth,
+            colorSpace: colorSpace, compression: compression)
+        }
+        // The compressed bytes go to the output's temporary file as they come.
+        started = try PNGRowEncoder(
+          writingTo: job.output, width: decoder.width, height: decoder.height, layout: layout,
+          bitDepth: bitDepth, colorSpace: colorSpace, compression: compression)
+        return started!
       }
-    } catch let error as PNGError {
+    } catch {
+      started?.abandon()
       // Damage found by the reader thread, part way through the file.
-      throw DamagedInput.explaining(error)
+      throw (error as? PNGError).map(DamagedInput.explaining) ?? error
     }
+    defer { encoder.abandon() }
     try OutputWriter.write(encoder, to: job.output)
     return Summary(
       inputShape: [decoder.layout.channelCount, decoder.height, decoder.width],

@@ -7,13 +7,14 @@ import Foundation
 ///
 /// A reader thread decodes chunks of rows. The calling thread builds each band from them,
 /// with the rows the kernel reaches above and below, and filters it (the engine adds its
-/// own threads). A writer thread compresses the filtered rows. Queues of two bands
-/// between the stages bound the memory: the compressed input and output plus about six
-/// bands.
+/// own threads). A writer thread compresses the filtered rows, which an encoder made
+/// with `PNGRowEncoder.init(writingTo:...)` sends on to the output's temporary file.
+/// Queues of two bands between the stages bound the memory: the compressed input plus
+/// about six bands.
 ///
-/// NOTE: the compressed input and output files are held whole, so memory still grows with
-/// the file sizes (about 40 MB for a 4096 x 4096 photograph). Streaming them from and to
-/// the files would bound it by the bands alone.
+/// NOTE: the compressed input file is held whole, so memory still grows with its size
+/// (18 MB for the 4096 x 4096 benchmark photograph). Feeding libpng from the file would
+/// need the chunk checks that now run on the bytes in memory to run on the file.
 struct BandPipeline {
   /// The filter, whose `canFilterBands` must be true.
   let filter: ImageFilter

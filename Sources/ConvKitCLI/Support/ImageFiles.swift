@@ -123,8 +123,16 @@ enum OutputWriter {
       })
   }
 
+  /// Returns whether `write` replaces `path` through a temporary file: for every path but
+  /// `-` and special files. An encoder for such a path can stream its bytes to the
+  /// temporary file (`PNGRowEncoder.init(writingTo:...)`).
+  static func writesThroughTemporaryFile(_ path: String) -> Bool {
+    path != "-" && !isSpecialFile(path)
+  }
+
   /// Ends the file of `encoder`, every row of which is written, and writes it to `path` as
-  /// `write(_:to:compression:)` does.
+  /// `write(_:to:compression:)` does. An encoder made with `init(writingTo:...)` for `path`
+  /// renames its temporary file over it.
   static func write(_ encoder: PNGRowEncoder, to path: String) throws {
     try write(
       to: path,

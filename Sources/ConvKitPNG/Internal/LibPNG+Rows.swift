@@ -127,6 +127,14 @@ extension LibPNG {
       }
     }
 
+    /// Calls `body` with the bytes encoded since the last call, and frees them after it.
+    func take(_ body: (UnsafeRawBufferPointer) throws(FailureReason) -> Void) throws(FailureReason) {
+      var buffer = ckpng_buffer()
+      ckpng_row_writer_take(writer, &buffer)
+      defer { ckpng_buffer_free(&buffer) }
+      try body(UnsafeRawBufferPointer(start: buffer.bytes, count: buffer.count))
+    }
+
     /// Ends the file and returns its bytes.
     func finish() throws(FailureReason) -> [UInt8] {
       try finish { bytes in Array(bytes) }

@@ -89,26 +89,59 @@ enum POSIXFile {
 
   /// Writes `bytes` to `path` as `writeAtomically(_:to:)` does, from memory the caller owns.
   static func writeAtomically(_ bytes: UnsafeRawBufferPointer, to path: String) throws(FailureReason) {
-    guard !path.isEmpty else { throw FailureReason("empty path") }
-    let target = try resolveTarget(path)
-    let temporary = try createTemporary(near: target.path, mode: target.mode)
-    defer { TemporaryFiles.forget(temporary.slot) }
-
+    let file = try AtomicFile(replacing: path)
     do throws(FailureReason) {
-      try writeAll(bytes, to: temporary.descriptor)
-      guard fsync(temporary.descriptor) == 0 else { throw lastError() }
+      try file.append(bytes)
     } catch {
+      file.abandon()
+      throw error
+    }
+    try file.commit()
+  }
+
+  /// A file written in pieces that replaces its target only when complete, as
+  /// `writeAtomically(_:to:)` describes: the pieces go to a temporary file beside the
+  /// target, which `commit` renames over it and `abandon` removes.
+  struct AtomicFile {
+    private let target: Target
+    private let temporary: Temporary
+
+    /// Creates the temporary file for `path`.
+    init(replacing path: String) throws(FailureReason) {
+      guard !path.isEmpty else { throw FailureReason("empty path") }
+      target = try resolveTarget(path)
+      temporary = try createTemporary(near: target.path, mode: target.mode)
+    }
+
+    /// Appends `bytes` to the temporary file.
+    func append(_ bytes: UnsafeRawBufferPointer) throws(FailureReason) {
+      try writeAll(bytes, to: temporary.descriptor)
+    }
+
+    /// Flushes the temporary file to disk and renames it over the target. On failure the
+    /// temporary file is removed.
+    func commit() throws(FailureReason) {
+      defer { TemporaryFiles.forget(temporary.slot) }
+      guard fsync(temporary.descriptor) == 0 else {
+        let error = lastError()
+        close(temporary.descriptor)
+        unlink(temporary.path)
+        throw error
+      }
+      guard close(temporary.descriptor) == 0, rename(temporary.path, target.path) == 0 else {
+        let error = lastError()
+        unlink(temporary.path)
+        throw error
+      }
+      syncFolder(of: target.path)
+    }
+
+    /// Closes and removes the temporary file, leaving the target as it was.
+    func abandon() {
       close(temporary.descriptor)
       unlink(temporary.path)
-      throw error
+      TemporaryFiles.forget(temporary.slot)
     }
-
-    guard close(temporary.descriptor) == 0, rename(temporary.path, target.path) == 0 else {
-      let error = lastError()
-      unlink(temporary.path)
-      throw error
-    }
-    syncFolder(of: target.path)
   }
 
   /// The file to replace and, if it exists, its permission bits.
