@@ -32,6 +32,9 @@ public final class PNGRowEncoder {
   /// the file is finished or abandoned.
   private var destination: (path: String, file: POSIXFile.AtomicFile)?
 
+  /// Set by `abandon()`: the file's first bytes are gone, so it cannot be finished.
+  private var isAbandoned = false
+
   /// Starts a PNG of the given size and settings and writes the chunks before its image
   /// data.
   ///
@@ -90,11 +93,21 @@ public final class PNGRowEncoder {
   }
 
   /// Removes the temporary file of an encoder made with `init(writingTo:...)`, leaving its
-  /// target as it was, for a file that will not be finished. Does nothing for an encoder
-  /// that keeps its bytes in memory, or after `finish(writingTo:)`.
+  /// target as it was, for a file that will not be finished. Later calls to `writeRows`
+  /// and `finish` throw. Does nothing for an encoder that keeps its bytes in memory, or
+  /// after `finish(writingTo:)`.
   public func abandon() {
-    destination?.file.abandon()
-    destination = nil
+    guard let destination else { return }
+    destination.file.abandon()
+    self.destination = nil
+    isAbandoned = true
+  }
+
+  /// Throws when `abandon()` removed the file.
+  private func checkNotAbandoned() throws(PNGError) {
+    if isAbandoned {
+      throw .cannotEncode(reason: "the encoder was abandoned; start a new one")
+    }
   }
 
   /// Compresses the next rows, a `[channels, rows, width]` tensor of values that are
@@ -108,6 +121,7 @@ public final class PNGRowEncoder {
       rows.rank == 3 && rows.shape[0] == layout.channelCount && rows.shape[2] == width
         && rows.shape[1] <= height - rowsWritten,
       "rows of shape \(rows.shape) do not fit [\(layout.channelCount), ≤\(height - rowsWritten), \(width)]")
+    try checkNotAbandoned()
     do {
       try writer.write(PNGSamples.interleaved(rows, bitDepth: bitDepth), rows: rows.shape[1])
     } catch {
@@ -128,6 +142,7 @@ public final class PNGRowEncoder {
   /// - Throws: `PNGError.cannotEncode` if rows are missing or libpng fails.
   public func finish() throws(PNGError) -> [UInt8] {
     precondition(destination == nil, "an encoder writing to a file ends with finish(writingTo:)")
+    try checkNotAbandoned()
     do {
       return try writer.finish()
     } catch {
@@ -141,6 +156,7 @@ public final class PNGRowEncoder {
   ///
   /// - Throws: `PNGError.cannotWrite` naming `path`.
   public func finish(writingTo path: String) throws(PNGError) {
+    try checkNotAbandoned()
     if let destination {
       precondition(path == destination.path, "this encoder writes to '\(destination.path)', not '\(path)'")
       self.destination = nil
@@ -172,6 +188,7 @@ public final class PNGRowEncoder {
   /// - Throws: `PNGError.cannotWrite` naming `name`.
   public func finish(toFileDescriptor descriptor: Int32, name: String) throws(PNGError) {
     precondition(destination == nil, "an encoder writing to a file ends with finish(writingTo:)")
+    try checkNotAbandoned()
     do {
       try writer.finish { bytes throws(FailureReason) in
         try POSIXFile.writeAll(bytes, to: descriptor)

@@ -81,6 +81,11 @@ struct RowCodingTests {
 
     #expect(folder.contents() == ["out.png"])
     #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data("old".utf8))
+
+    // The file's first bytes are gone, so the encoder cannot go on.
+    #expect(throws: PNGError.self) { try encoder.writeRows(Tensor(shape: [1, 1, 4], repeating: 0.5)) }
+    #expect(throws: PNGError.self) { try encoder.finish(writingTo: path) }
+    #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data("old".utf8))
   }
 
   @Test("missing rows fail finish")

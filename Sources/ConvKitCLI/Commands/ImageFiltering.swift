@@ -32,6 +32,7 @@ struct ImageFiltering {
       filter: selection.filter, border: border,
       mapping: mapping.flatMap(OutputMapping.init(rawValue:)) ?? selection.defaultMapping)
     filter.execution.algorithm = try FilterCommand.algorithm(arguments)
+    try Self.checkAlgorithm(of: filter)
     self.filter = filter
     depth = try arguments.choice("depth", from: ["8", "16"]).flatMap { Int($0) }
     force = arguments.flag("force")
@@ -65,8 +66,11 @@ struct ImageFiltering {
   private func process(_ job: OutputPlan.Job) throws {
     let start = Date()
     var summary: Summary
-    if job.input != "-", filter.canFilterBands,
-      let decoder = try InputReader.openRows(job.input, maximumPixels: maximumPixels),
+    var decoder: PNGRowDecoder?
+    if job.input != "-", filter.canFilterBands {
+      decoder = try InputReader.openRows(job.input, maximumPixels: maximumPixels)
+    }
+    if let decoder,
       let pipeline = BandPipeline(
         filter: filter, imageShape: [decoder.layout.channelCount, decoder.height, decoder.width],
         hasAlpha: decoder.layout.hasAlpha)
@@ -74,7 +78,7 @@ struct ImageFiltering {
       summary = try processBands(decoder, job: job, pipeline: pipeline)
     } else {
       summary = try processWhole(job)
-      summary.wholeReason = wholeImageReason(job.input)
+      summary.wholeReason = wholeImageReason(job.input, opened: decoder != nil)
     }
 
     if verbose {
@@ -112,8 +116,9 @@ struct ImageFiltering {
     var wholeReason = ""
   }
 
-  /// Returns why `input`, filtered whole, could not go through the band pipeline.
-  private func wholeImageReason(_ input: String) -> String {
+  /// Returns the reason `input`, filtered whole, could not go through the band pipeline;
+  /// `opened` is true when it could be decoded by rows.
+  private func wholeImageReason(_ input: String, opened: Bool) -> String {
     if input == "-" {
       return "standard input"
     }
@@ -128,11 +133,14 @@ struct ImageFiltering {
     if !filter.canFilterBands {
       return "the kernels differ in height"
     }
+    if opened {
+      return "the image is too short for bands of this kernel"
+    }
     var status = stat()
     guard stat(input, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
       return "not a regular file"
     }
-    return "interlaced, or too short for bands of this kernel"
+    return "interlaced"
   }
 
   /// Decodes, filters and encodes the whole image at once: for standard input, pipes and
@@ -194,6 +202,28 @@ struct ImageFiltering {
       bandRows: pipeline.bandRows)
   }
 
+  /// Checks, before any image is read, that `--algorithm` can run the kernel, by preparing
+  /// the filter for a small image with the channels it needs. Reasons that depend on the
+  /// image itself still come from `filtered`.
+  private static func checkAlgorithm(of filter: ImageFilter) throws(UsageError) {
+    guard filter.execution.algorithm != nil else { return }
+    let channels = filter.filter.requiredInputChannels ?? 1
+    do {
+      _ = try filter.algorithms(imageShape: [channels, 32, 32], hasAlpha: false)
+    } catch .algorithmNotApplicable(let algorithm, let reason) {
+      throw algorithmError(algorithm, reason)
+    } catch {
+      return
+    }
+  }
+
+  /// Returns the usage error for an `--algorithm` that cannot run the kernel.
+  private static func algorithmError(_ algorithm: String, _ reason: String) -> UsageError {
+    UsageError(
+      "--algorithm \(algorithm) cannot run this kernel: \(reason); leave --algorithm out to let "
+        + "convkit choose")
+  }
+
   /// Runs `apply`, turning a channel count that does not fit the filter into a message,
   /// and an `--algorithm` that cannot run the kernel into a usage error.
   private func filtered(
@@ -210,9 +240,7 @@ struct ImageFiltering {
         reason: "the kernel needs \(needed) colour channel\(needed == 1 ? "" : "s") but the image has "
           + "\(colour); a kernel learned with --mode shared applies to any image")
     } catch .algorithmNotApplicable(let algorithm, let reason) {
-      throw UsageError(
-        "--algorithm \(algorithm) cannot run this kernel: \(reason); leave --algorithm out to "
-          + "let convkit choose")
+      throw Self.algorithmError(algorithm, reason)
     } catch {
       throw FilterFailure(input: input, reason: "\(error)")
     }
