@@ -86,6 +86,7 @@ struct HostileInputTests {
     #expect(run.standardError.contains("the file is damaged: export or download it again") == damaged)
     let otherFormat = file.reason.hasPrefix("Not a PNG file")
     #expect(run.standardError.contains("convert it to PNG first") == otherFormat)
+    #expect(run.standardError.contains("write the image again") == bytes.isEmpty)
   }
 
   @Test("directory, missing file, stream of zeros")

@@ -89,7 +89,7 @@ struct ImageFiltering {
       let bands = summary.bandRows.map { ", in bands of \($0) rows" }
         ?? ", whole image (\(summary.wholeReason))"
       printError(
-        "\(job.input) -> \(job.output): \(summary.inputShape[2])x\(summary.inputShape[1]) "
+        "\(job.input == "-" ? "<stdin>" : job.input) -> \(job.output): \(summary.inputShape[2])x\(summary.inputShape[1]) "
           + "\(summary.outputLayout), \(summary.bitDepth)-bit, algorithm \(algorithms)\(bands), "
           + "\(String(format: "%.3f", seconds)) s")
     }

@@ -62,7 +62,7 @@ extension InputReader {
 
 /// A file that cannot be read as a PNG, with what to do about it. Either it starts as a
 /// PNG but libpng could not decode it (a CRC error, damaged compressed data, a file cut
-/// short), or it is a file of another format.
+/// short), or it is empty, or it is a file of another format.
 struct DamagedInput: Error, CustomStringConvertible {
   let error: PNGError
   let advice: String
@@ -76,6 +76,9 @@ struct DamagedInput: Error, CustomStringConvertible {
     guard case .cannotRead(let path, let reason) = error else { return error }
     if reason.hasPrefix("Not a PNG file") {
       return DamagedInput(error: error, advice: "convkit reads PNG files only: convert it to PNG first")
+    }
+    if reason == "file is empty" {
+      return DamagedInput(error: error, advice: "check the path, or write the image again")
     }
     guard path != "<stdin>", startsAsPNG(path) else { return error }
     return DamagedInput(error: error, advice: "the file is damaged: export or download it again")
