@@ -10,6 +10,17 @@ enum Fixture {
   static func decode<T: Decodable>(_ type: T.Type, from name: String) throws -> T {
     try JSONDecoder().decode(T.self, from: data(name))
   }
+
+  /// Returns the `cases` array of the fixture `name`, or no cases when it cannot be read
+  /// (each suite has a test that counts its cases, so a missing fixture fails there).
+  static func cases<Case: Decodable>(_ type: Case.Type, from name: String) -> [Case] {
+    (try? decode(Cases<Case>.self, from: name).cases) ?? []
+  }
+
+  /// A fixture file whose top level is `{"cases": [...]}`.
+  private struct Cases<Case: Decodable>: Decodable {
+    let cases: [Case]
+  }
 }
 
 /// Returns `max|actual - expected| / max(max|expected|, 1e-12)`, the error relative to the

@@ -15,13 +15,7 @@ struct OpenCVBorderCase: Decodable, CustomTestStringConvertible {
   var testDescription: String { name }
 }
 
-private struct OpenCVBorderFixture: Decodable {
-  let cases: [OpenCVBorderCase]
-}
-
-private let borderCases: [OpenCVBorderCase] = {
-  (try? Fixture.decode(OpenCVBorderFixture.self, from: "opencv-borders.json").cases) ?? []
-}()
+private let borderCases = Fixture.cases(OpenCVBorderCase.self, from: "opencv-borders.json")
 
 @Suite("Border modes and anchors against OpenCV")
 struct OpenCVBorderTests {

@@ -36,13 +36,7 @@ struct TorchCase: Decodable, CustomTestStringConvertible {
   var weightTensor: Tensor { Tensor(shape: weight_shape, scalars: weight.map(Float.init)) }
 }
 
-private struct TorchFixture: Decodable {
-  let cases: [TorchCase]
-}
-
-private let torchCases: [TorchCase] = {
-  (try? Fixture.decode(TorchFixture.self, from: "torch-convolution.json").cases) ?? []
-}()
+private let torchCases = Fixture.cases(TorchCase.self, from: "torch-convolution.json")
 
 @Suite("Convolution against PyTorch")
 struct TorchReferenceTests {

@@ -21,13 +21,7 @@ struct TransposedCase: Decodable, CustomTestStringConvertible {
   var testDescription: String { name }
 }
 
-private struct TransposedFixture: Decodable {
-  let cases: [TransposedCase]
-}
-
-private let transposedCases: [TransposedCase] = {
-  (try? Fixture.decode(TransposedFixture.self, from: "torch-transposed.json").cases) ?? []
-}()
+private let transposedCases = Fixture.cases(TransposedCase.self, from: "torch-transposed.json")
 
 @Suite("Transposed convolution")
 struct TransposedConvolutionTests {

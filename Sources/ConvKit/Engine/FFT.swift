@@ -40,12 +40,7 @@ struct FFT: Sendable {
     real: UnsafeMutablePointer<Float>, imaginary: UnsafeMutablePointer<Float>,
     scratch: UnsafeMutablePointer<Float>
   ) {
-    forwardColumns(real: real, imaginary: imaginary)
-    transpose(real, into: scratch)
-    transpose(imaginary, into: scratch + size * size)
-    forwardColumns(real: scratch, imaginary: scratch + size * size)
-    real.update(from: scratch, count: size * size)
-    imaginary.update(from: scratch + size * size, count: size * size)
+    transform(Forward.self, real: real, imaginary: imaginary, scratch: scratch)
   }
 
   /// Inverts `forward`, without the `1 / size²` factor: the result is `size²` times the
@@ -54,54 +49,47 @@ struct FFT: Sendable {
     real: UnsafeMutablePointer<Float>, imaginary: UnsafeMutablePointer<Float>,
     scratch: UnsafeMutablePointer<Float>
   ) {
-    inverseColumns(real: real, imaginary: imaginary)
+    transform(Inverse.self, real: real, imaginary: imaginary, scratch: scratch)
+  }
+
+  /// Runs the passes of `Direction` along the first axis, transposes, and runs them again.
+  private func transform<Direction: FFTDirection>(
+    _: Direction.Type, real: UnsafeMutablePointer<Float>, imaginary: UnsafeMutablePointer<Float>,
+    scratch: UnsafeMutablePointer<Float>
+  ) {
+    columns(Direction.self, real: real, imaginary: imaginary)
     transpose(real, into: scratch)
     transpose(imaginary, into: scratch + size * size)
-    inverseColumns(real: scratch, imaginary: scratch + size * size)
+    columns(Direction.self, real: scratch, imaginary: scratch + size * size)
     real.update(from: scratch, count: size * size)
     imaginary.update(from: scratch + size * size, count: size * size)
   }
 
-  /// Decimation in frequency along the first axis: butterflies between rows `p` and
-  /// `p + span`, spans from `size / 2` down to 1.
-  private func forwardColumns(real: UnsafeMutablePointer<Float>, imaginary: UnsafeMutablePointer<Float>) {
-    var span = size / 2
-    while span >= 1 {
+  /// Butterflies between rows `p` and `p + span` along the first axis, for every span in
+  /// the order `Direction` gives.
+  private func columns<Direction: FFTDirection>(
+    _: Direction.Type, real: UnsafeMutablePointer<Float>, imaginary: UnsafeMutablePointer<Float>
+  ) {
+    for step in 0..<log2Size {
+      let span = Direction.span(step: step, log2Size: log2Size)
       for block in stride(from: 0, to: size, by: 2 * span) {
         for j in 0..<span {
-          let (c, s) = (cosines[span + j], sines[span + j])
+          let (c, s) = (cosines[span + j], Direction.sineSign * sines[span + j])
           let p = (block + j) * size
           let q = p + span * size
-          Self.forwardButterfly(
-            real + p, imaginary + p, real + q, imaginary + q, cosine: c, sine: s, count: size)
+          Self.butterflies(
+            Direction.self, real + p, imaginary + p, real + q, imaginary + q, cosine: c, sine: s,
+            count: size)
         }
       }
-      span /= 2
     }
   }
 
-  /// Decimation in time along the first axis, the inverse of `forwardColumns` up to the
-  /// factor `size`: spans from 1 up to `size / 2`, with conjugate twiddles.
-  private func inverseColumns(real: UnsafeMutablePointer<Float>, imaginary: UnsafeMutablePointer<Float>) {
-    var span = 1
-    while span < size {
-      for block in stride(from: 0, to: size, by: 2 * span) {
-        for j in 0..<span {
-          let (c, s) = (cosines[span + j], -sines[span + j])
-          let p = (block + j) * size
-          let q = p + span * size
-          Self.inverseButterfly(
-            real + p, imaginary + p, real + q, imaginary + q, cosine: c, sine: s, count: size)
-        }
-      }
-      span *= 2
-    }
-  }
-
-  /// `(a, b) ← (a + b, (a - b) · w)` element by element, with `w = cosine + i sine`.
+  /// Applies `Direction`'s butterfly to `count` pairs of elements, 8 at a time and then
+  /// one at a time, with `w = cosine + i sine`.
   @inline(__always)
-  private static func forwardButterfly(
-    _ ar: UnsafeMutablePointer<Float>, _ ai: UnsafeMutablePointer<Float>,
+  private static func butterflies<Direction: FFTDirection>(
+    _: Direction.Type, _ ar: UnsafeMutablePointer<Float>, _ ai: UnsafeMutablePointer<Float>,
     _ br: UnsafeMutablePointer<Float>, _ bi: UnsafeMutablePointer<Float>,
     cosine: Float, sine: Float, count: Int
   ) {
@@ -109,51 +97,11 @@ struct FFT: Sendable {
     let (wc, ws) = (V(repeating: cosine), V(repeating: sine))
     var x = 0
     while x + 8 <= count {
-      let (xr, xi) = (RowKernels.load(ar + x), RowKernels.load(ai + x))
-      let (yr, yi) = (RowKernels.load(br + x), RowKernels.load(bi + x))
-      let (dr, di) = (xr - yr, xi - yi)
-      RowKernels.store(xr + yr, ar + x)
-      RowKernels.store(xi + yi, ai + x)
-      RowKernels.store(dr * wc - di * ws, br + x)
-      RowKernels.store(dr * ws + di * wc, bi + x)
+      Direction.butterfly(ar + x, ai + x, br + x, bi + x, cosine: wc, sine: ws)
       x += 8
     }
     while x < count {
-      let (dr, di) = (ar[x] - br[x], ai[x] - bi[x])
-      ar[x] += br[x]
-      ai[x] += bi[x]
-      br[x] = dr * cosine - di * sine
-      bi[x] = dr * sine + di * cosine
-      x += 1
-    }
-  }
-
-  /// `(a, b) ← (a + b · w, a - b · w)` element by element, with `w = cosine + i sine`.
-  @inline(__always)
-  private static func inverseButterfly(
-    _ ar: UnsafeMutablePointer<Float>, _ ai: UnsafeMutablePointer<Float>,
-    _ br: UnsafeMutablePointer<Float>, _ bi: UnsafeMutablePointer<Float>,
-    cosine: Float, sine: Float, count: Int
-  ) {
-    typealias V = RowKernels.Vector
-    let (wc, ws) = (V(repeating: cosine), V(repeating: sine))
-    var x = 0
-    while x + 8 <= count {
-      let (xr, xi) = (RowKernels.load(ar + x), RowKernels.load(ai + x))
-      let (yr, yi) = (RowKernels.load(br + x), RowKernels.load(bi + x))
-      let (tr, ti) = (yr * wc - yi * ws, yr * ws + yi * wc)
-      RowKernels.store(xr + tr, ar + x)
-      RowKernels.store(xi + ti, ai + x)
-      RowKernels.store(xr - tr, br + x)
-      RowKernels.store(xi - ti, bi + x)
-      x += 8
-    }
-    while x < count {
-      let (tr, ti) = (br[x] * cosine - bi[x] * sine, br[x] * sine + bi[x] * cosine)
-      br[x] = ar[x] - tr
-      bi[x] = ai[x] - ti
-      ar[x] += tr
-      ai[x] += ti
+      Direction.butterfly(ar + x, ai + x, br + x, bi + x, cosine: cosine, sine: sine)
       x += 1
     }
   }
@@ -190,5 +138,61 @@ struct FFT: Sendable {
 
   static func cosine(_ angle: Double) -> Double {
     sine(angle + Double.pi / 2 > Double.pi ? angle - 3 * Double.pi / 2 : angle + Double.pi / 2)
+  }
+}
+
+/// One direction of `FFT`'s passes along the first axis.
+private protocol FFTDirection {
+  /// The sign of the twiddles' imaginary parts: conjugate twiddles invert.
+  static var sineSign: Float { get }
+
+  /// Returns the butterfly span of pass `step`, out of `log2Size` passes.
+  static func span(step: Int, log2Size: Int) -> Int
+
+  /// Combines the elements at `a` and `b` (real and imaginary parts) with the twiddle
+  /// `w = cosine + i sine`.
+  static func butterfly<L: Lanes>(
+    _ ar: UnsafeMutablePointer<Float>, _ ai: UnsafeMutablePointer<Float>,
+    _ br: UnsafeMutablePointer<Float>, _ bi: UnsafeMutablePointer<Float>, cosine: L, sine: L)
+}
+
+/// Decimation in frequency: spans from `size / 2` down to 1, `(a, b) ← (a + b, (a - b) · w)`.
+private enum Forward: FFTDirection {
+  static var sineSign: Float { 1 }
+
+  static func span(step: Int, log2Size: Int) -> Int { 1 << (log2Size - 1 - step) }
+
+  @inline(__always)
+  static func butterfly<L: Lanes>(
+    _ ar: UnsafeMutablePointer<Float>, _ ai: UnsafeMutablePointer<Float>,
+    _ br: UnsafeMutablePointer<Float>, _ bi: UnsafeMutablePointer<Float>, cosine: L, sine: L
+  ) {
+    let (xr, xi, yr, yi) = (L.load(ar), L.load(ai), L.load(br), L.load(bi))
+    let (dr, di) = (xr - yr, xi - yi)
+    (xr + yr).store(ar)
+    (xi + yi).store(ai)
+    (dr * cosine - di * sine).store(br)
+    (dr * sine + di * cosine).store(bi)
+  }
+}
+
+/// Decimation in time, the inverse of `Forward` up to the factor `size`: spans from 1 up to
+/// `size / 2`, conjugate twiddles, `(a, b) ← (a + b · w, a - b · w)`.
+private enum Inverse: FFTDirection {
+  static var sineSign: Float { -1 }
+
+  static func span(step: Int, log2Size: Int) -> Int { 1 << step }
+
+  @inline(__always)
+  static func butterfly<L: Lanes>(
+    _ ar: UnsafeMutablePointer<Float>, _ ai: UnsafeMutablePointer<Float>,
+    _ br: UnsafeMutablePointer<Float>, _ bi: UnsafeMutablePointer<Float>, cosine: L, sine: L
+  ) {
+    let (xr, xi, yr, yi) = (L.load(ar), L.load(ai), L.load(br), L.load(bi))
+    let (tr, ti) = (yr * cosine - yi * sine, yr * sine + yi * cosine)
+    (xr + tr).store(ar)
+    (xi + ti).store(ai)
+    (xr - tr).store(br)
+    (xi - ti).store(bi)
   }
 }
