@@ -5,18 +5,74 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <unistd.h>
 
 #include "ckpng_internal.h"
+
+/// Fills a file source's empty window with the next bytes of the file.
+static void ckpng_refill(png_structp png, ckpng_source *source) {
+  ssize_t count;
+  do {
+    count = read(source->descriptor, source->window, CKPNG_WINDOW_SIZE);
+  } while (count < 0 && errno == EINTR);
+  if (count <= 0) {
+    png_error(png, count == 0 ? "unexpected end of file" : strerror(errno));
+  }
+  source->window_count = (size_t)count;
+  source->window_used = 0;
+}
 
 /// libpng's read callback: hands out the next `length` bytes of the source.
 static void ckpng_read_data(png_structp png, png_bytep destination, size_t length) {
   ckpng_source *source = png_get_io_ptr(png);
-  if (length > source->size - source->offset) {
-    png_error(png, "unexpected end of file");
+  if (!source->is_file) {
+    if (length > source->size - source->offset) {
+      png_error(png, "unexpected end of file");
+    }
+    memcpy(destination, source->data + source->offset, length);
+    source->offset += length;
+    return;
   }
 
-  memcpy(destination, source->data + source->offset, length);
-  source->offset += length;
+  while (length > 0) {
+    if (source->window_used == source->window_count) {
+      ckpng_refill(png, source);
+    }
+    size_t available = source->window_count - source->window_used;
+    size_t copied = length < available ? length : available;
+    memcpy(destination, source->window + source->window_used, copied);
+    source->window_used += copied;
+    source->offset += copied;
+    destination += copied;
+    length -= copied;
+  }
+}
+
+/// Copies the `count` bytes at `offset` of the source into `out`. Returns 0 if
+/// the source ends before them. A file source is read with pread, which leaves
+/// its read position alone.
+static int ckpng_peek(const ckpng_source *source, size_t offset, uint8_t *out, size_t count) {
+  if (offset > source->size || count > source->size - offset) {
+    return 0;
+  }
+  if (!source->is_file) {
+    memcpy(out, source->data + offset, count);
+    return 1;
+  }
+  while (count > 0) {
+    ssize_t got = pread(source->descriptor, out, count, (off_t)offset);
+    if (got < 0 && errno == EINTR) {
+      continue;
+    }
+    if (got <= 0) {
+      return 0;
+    }
+    out += got;
+    offset += (size_t)got;
+    count -= (size_t)got;
+  }
+  return 1;
 }
 
 /// Reads a big-endian 32-bit value.
@@ -45,22 +101,25 @@ static int ckpng_is_chunk_type(const uint8_t *type) {
 /// past the end of the file is therefore rejected first. Without a PNG
 /// signature, or at a length over 2^31 - 1 or a chunk type that is not four
 /// letters, the walk stops and leaves the error to libpng.
-static int ckpng_chunks_fit(const uint8_t *data, size_t size) {
+static int ckpng_chunks_fit(const ckpng_source *source) {
   static const uint8_t signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
-  if (size < 8 || memcmp(data, signature, 8) != 0) {
+  uint8_t start[8];
+  if (!ckpng_peek(source, 0, start, 8) || memcmp(start, signature, 8) != 0) {
     return 1;
   }
 
+  size_t size = source->size;
   size_t offset = 8;
-  while (offset <= size - 8) {
-    uint32_t length = ckpng_read_u32(data + offset);
-    if (length > PNG_UINT_31_MAX || !ckpng_is_chunk_type(data + offset + 4)) {
+  uint8_t header[8];
+  while (offset <= size - 8 && ckpng_peek(source, offset, header, 8)) {
+    uint32_t length = ckpng_read_u32(header);
+    if (length > PNG_UINT_31_MAX || !ckpng_is_chunk_type(header + 4)) {
       return 1;
     }
     if ((size_t)length + 12 > size - offset) {
       return 0;
     }
-    if (memcmp(data + offset + 4, "IEND", 4) == 0) {
+    if (memcmp(header + 4, "IEND", 4) == 0) {
       return 1;
     }
     offset += 12 + (size_t)length;
@@ -72,13 +131,15 @@ static int ckpng_chunks_fit(const uint8_t *data, size_t size) {
 ///
 /// libpng derives gAMA and cHRM values from an sRGB chunk and reports them as
 /// if they were in the file, so this walk records which chunks really are.
-ckpng_chunks_seen ckpng_scan_chunks(const uint8_t *data, size_t size) {
+ckpng_chunks_seen ckpng_scan_chunks(const ckpng_source *source) {
   ckpng_chunks_seen seen = {0, 0, 0, 0};
+  size_t size = source->size;
   size_t offset = 8;
+  uint8_t header[8];
 
-  while (size >= 12 && offset <= size - 12) {
-    uint32_t length = ckpng_read_u32(data + offset);
-    const uint8_t *type = data + offset + 4;
+  while (size >= 12 && offset <= size - 12 && ckpng_peek(source, offset, header, 8)) {
+    uint32_t length = ckpng_read_u32(header);
+    const uint8_t *type = header + 4;
     if (memcmp(type, "IDAT", 4) == 0) {
       break;
     }
@@ -196,7 +257,7 @@ enum { CKPNG_CHUNK_CACHE_MAX = 1000 };
 void ckpng_read_header(
   png_structp png, png_infop info, ckpng_read_state *state, ckpng_decoded *out) {
   png_set_read_fn(png, &state->source, ckpng_read_data);
-  if (!ckpng_chunks_fit(state->source.data, state->source.size)) {
+  if (!ckpng_chunks_fit(&state->source)) {
     png_error(png, "unexpected end of file");
   }
 
@@ -227,7 +288,7 @@ void ckpng_read_header(
 void ckpng_read_end(png_structp png, const ckpng_read_state *state) {
   png_read_end(png, NULL);
 
-  size_t extra = state->source.size - state->source.offset;
+  size_t extra = state->source.size > state->source.offset ? state->source.size - state->source.offset : 0;
   if (extra > 0) {
     char text[CKPNG_MESSAGE_CAPACITY];
     snprintf(text, sizeof text, "%zu bytes of extra data after the IEND chunk", extra);
@@ -250,7 +311,7 @@ static void ckpng_read_pixels(
   png_read_image(png, state->rows);
   ckpng_read_end(png, state);
 
-  ckpng_chunks_seen seen = ckpng_scan_chunks(state->source.data, state->source.size);
+  ckpng_chunks_seen seen = ckpng_scan_chunks(&state->source);
   ckpng_read_color_space(png, info, seen, &out->color_space);
 }
 

@@ -31,12 +31,27 @@ void ckpng_on_warning(png_structp png, png_const_charp text);
 
 // MARK: - Decoding, shared by ckpng_decode and the row reader
 
-/// The compressed bytes and how far libpng has read them.
+/// The compressed bytes and how far libpng has read them: a file in memory, or
+/// an open file read through a window (`is_file`). Zero fields are a memory source.
 typedef struct ckpng_source {
+  /// The whole file, for a memory source; NULL for a file source.
   const uint8_t *data;
+  /// The size of the file.
   size_t size;
+  /// The bytes handed to libpng so far.
   size_t offset;
+  /// Set for a file source, read from `descriptor`.
+  int is_file;
+  int descriptor;
+  /// A file source's read-ahead: `window_count` bytes, of which libpng has taken
+  /// `window_used`.
+  uint8_t *window;
+  size_t window_count;
+  size_t window_used;
 } ckpng_source;
+
+/// The read-ahead of a file source, in bytes.
+enum { CKPNG_WINDOW_SIZE = 1 << 16 };
 
 /// Flags for the colour-space chunks that appear before the first IDAT.
 typedef struct ckpng_chunks_seen {
@@ -69,7 +84,7 @@ void ckpng_set_transforms(png_structp png, png_infop info);
 void ckpng_read_end(png_structp png, const ckpng_read_state *state);
 
 /// Lists the colour-space chunks before the first IDAT.
-ckpng_chunks_seen ckpng_scan_chunks(const uint8_t *data, size_t size);
+ckpng_chunks_seen ckpng_scan_chunks(const ckpng_source *source);
 
 /// Copies the accepted colour-space chunks that `seen` lists as present in the file.
 void ckpng_read_color_space(

@@ -1,5 +1,6 @@
-// Decoding a PNG held in memory a few rows at a time, so that a filter can
-// work on bands of rows while the rest of the image is still compressed.
+// Decoding a PNG, held in memory or read from an open file, a few rows at a
+// time, so that a filter can work on bands of rows while the rest of the image
+// is still compressed.
 
 #include <setjmp.h>
 #include <stdint.h>
@@ -55,24 +56,19 @@ static ckpng_status ckpng_row_reader_start(
     png_error(png, "unexpected row size after expansion");
   }
 
-  ckpng_chunks_seen seen = ckpng_scan_chunks(reader->state.source.data, reader->state.source.size);
+  ckpng_chunks_seen seen = ckpng_scan_chunks(&reader->state.source);
   ckpng_read_color_space(png, info, seen, &header->color_space);
   reader->height = header->height;
   reader->interlaced = header->interlaced;
   return CKPNG_OK;
 }
 
-ckpng_status ckpng_row_reader_open(
-  const uint8_t *data, size_t size, const ckpng_decode_limits *limits,
-  ckpng_row_reader **reader_out, ckpng_decoded *header, char *message, size_t message_capacity) {
+/// Opens a reader on `source`, as `ckpng_row_reader_open` and
+/// `ckpng_row_reader_open_file` describe.
+static ckpng_status ckpng_row_reader_open_source(
+  ckpng_source source, const ckpng_decode_limits *limits, ckpng_row_reader **reader_out,
+  ckpng_decoded *header, char *message, size_t message_capacity) {
   ckpng_message early = {message, message_capacity, {0}};
-  ckpng_message_set(&early, "");
-  *reader_out = NULL;
-  memset(header, 0, sizeof *header);
-  if ((data == NULL && size > 0) || limits == NULL) {
-    ckpng_message_set(&early, limits == NULL ? "no limits" : "no data");
-    return CKPNG_INVALID_ARGUMENT;
-  }
 
   ckpng_row_reader *reader = calloc(1, sizeof *reader);
   if (reader == NULL) {
@@ -88,7 +84,15 @@ ckpng_status ckpng_row_reader_open(
     ckpng_message_set(&early, "out of memory");
     return CKPNG_FAILED;
   }
-  reader->state.source = (ckpng_source){data, size, 0};
+  reader->state.source = source;
+  if (source.is_file) {
+    reader->state.source.window = malloc(CKPNG_WINDOW_SIZE);
+    if (reader->state.source.window == NULL) {
+      ckpng_row_reader_free(reader);
+      ckpng_message_set(&early, "out of memory");
+      return CKPNG_FAILED;
+    }
+  }
 
   // The bytes may move before the next call, which passes them again.
   // What must be released after a longjmp lives in *reader and *header.
@@ -113,11 +117,58 @@ ckpng_status ckpng_row_reader_open(
   return CKPNG_OK;
 }
 
+/// Checks the arguments that every opening shares and empties the outputs.
+static int ckpng_row_reader_arguments_valid(
+  int has_data, const ckpng_decode_limits *limits, ckpng_row_reader **reader_out,
+  ckpng_decoded *header, char *message, size_t message_capacity) {
+  ckpng_message early = {message, message_capacity, {0}};
+  ckpng_message_set(&early, "");
+  *reader_out = NULL;
+  memset(header, 0, sizeof *header);
+  if (!has_data || limits == NULL) {
+    ckpng_message_set(&early, limits == NULL ? "no limits" : "no data");
+    return 0;
+  }
+  return 1;
+}
+
+ckpng_status ckpng_row_reader_open(
+  const uint8_t *data, size_t size, const ckpng_decode_limits *limits,
+  ckpng_row_reader **reader_out, ckpng_decoded *header, char *message, size_t message_capacity) {
+  if (!ckpng_row_reader_arguments_valid(
+        data != NULL || size == 0, limits, reader_out, header, message, message_capacity)) {
+    return CKPNG_INVALID_ARGUMENT;
+  }
+  ckpng_source source = {0};
+  source.data = data;
+  source.size = size;
+  return ckpng_row_reader_open_source(
+    source, limits, reader_out, header, message, message_capacity);
+}
+
+ckpng_status ckpng_row_reader_open_file(
+  int descriptor, size_t size, const ckpng_decode_limits *limits,
+  ckpng_row_reader **reader_out, ckpng_decoded *header, char *message, size_t message_capacity) {
+  if (!ckpng_row_reader_arguments_valid(
+        descriptor >= 0, limits, reader_out, header, message, message_capacity)) {
+    return CKPNG_INVALID_ARGUMENT;
+  }
+  ckpng_source source = {0};
+  source.size = size;
+  source.is_file = 1;
+  source.descriptor = descriptor;
+  return ckpng_row_reader_open_source(
+    source, limits, reader_out, header, message, message_capacity);
+}
+
 ckpng_status ckpng_row_reader_read(
   ckpng_row_reader *reader, const uint8_t *data, uint8_t *rows, uint32_t count,
   char *message, size_t message_capacity) {
   ckpng_row_reader_begin(reader, message, message_capacity);
-  reader->state.source.data = data;
+  int is_file = reader->state.source.is_file;
+  if (!is_file) {
+    reader->state.source.data = data;
+  }
   if (reader->failed) {
     ckpng_message_set(&reader->error, "decoding stopped at an earlier error");
     return CKPNG_FAILED;
@@ -126,7 +177,7 @@ ckpng_status ckpng_row_reader_read(
     ckpng_message_set(&reader->error, "an interlaced image cannot be read row by row");
     return CKPNG_INVALID_ARGUMENT;
   }
-  if (data == NULL || rows == NULL || count > reader->height - reader->next_row) {
+  if ((data == NULL && !is_file) || rows == NULL || count > reader->height - reader->next_row) {
     ckpng_message_set(&reader->error, "no data, or more rows requested than the image has left");
     return CKPNG_INVALID_ARGUMENT;
   }
@@ -152,5 +203,6 @@ void ckpng_row_reader_free(ckpng_row_reader *reader) {
   }
   png_destroy_read_struct(
     reader->png != NULL ? &reader->png : NULL, reader->info != NULL ? &reader->info : NULL, NULL);
+  free(reader->state.source.window);
   free(reader);
 }

@@ -3,8 +3,9 @@ import ConvKit
 /// Decodes a non-interlaced PNG file a band of rows at a time.
 ///
 /// A filter can then work on the first rows while the rest of the image is still
-/// compressed, and the image never has to be in memory whole, as samples or as floats.
-/// Only the compressed file is. The samples, expansions, checks and errors are those of
+/// compressed, and the image never has to be in memory whole, as samples, as floats or
+/// compressed: a regular file is read as the rows are decoded. Other files, such as pipes,
+/// are read into memory first. The samples, expansions, checks and errors are those of
 /// `PNGImage(contentsOf:maximumPixels:)`, so the rows of a file decoded this way equal the
 /// rows of the whole image.
 ///
@@ -42,7 +43,7 @@ public final class PNGRowDecoder {
   private let reader: LibPNG.RowReader
   private let name: String
 
-  /// Reads the PNG file at `path` into memory and decodes the chunks before its image data.
+  /// Opens the PNG file at `path` and decodes the chunks before its image data.
   ///
   /// Returns `nil` for an interlaced file, whose rows cannot be decoded one band at a
   /// time. Decode it whole with `PNGImage(contentsOf:maximumPixels:)`.
@@ -53,13 +54,7 @@ public final class PNGRowDecoder {
     contentsOf path: String, maximumPixels: Int = PNGImage.defaultMaximumPixels
   ) throws(PNGError) {
     let limit = PNGImage.pixelLimit(maximumPixels)
-    let bytes = try Self.readFile(path, maximumPixels: limit)
-    let reader: LibPNG.RowReader
-    do {
-      reader = try LibPNG.RowReader(bytes, maximumPixels: limit)
-    } catch {
-      throw PNGImage.error(error, name: path, maximumPixels: limit, bytes: bytes)
-    }
+    let reader = try Self.openReader(path, maximumPixels: limit)
     let header = reader.header
     guard !header.source.interlaced else { return nil }
 
@@ -94,6 +89,54 @@ public final class PNGRowDecoder {
     return PNGSamples.tensor(
       interleaved: samples, width: width, height: count, channels: layout.channelCount,
       bitDepth: bitDepth)
+  }
+
+  /// Opens the reader: on the open file for a regular file whose first 64 KiB pass
+  /// `PNGInput`'s checks, else on its bytes in memory, read as `PNGImage` reads them.
+  private static func openReader(_ path: String, maximumPixels: Int) throws(PNGError) -> LibPNG.RowReader {
+    let file: (descriptor: Int32, size: Int?)
+    do {
+      file = try POSIXFile.openForReading(path)
+    } catch {
+      throw .cannotRead(path: path, reason: error.text)
+    }
+    guard let size = file.size else {
+      POSIXFile.closeDescriptor(file.descriptor)
+      return try memoryReader(readFile(path, maximumPixels: maximumPixels), path, maximumPixels)
+    }
+
+    let header: PNGInput.Header
+    do {
+      header = try PNGInput.readHeader(file.descriptor, size: size, maximumPixels: maximumPixels)
+    } catch {
+      POSIXFile.closeDescriptor(file.descriptor)
+      throw PNGImage.error(error, name: path, maximumPixels: maximumPixels, bytes: [])
+    }
+    // A file of 64 KiB or less is already in memory, and a file without a valid header
+    // gets libpng's message from its first bytes.
+    guard header.fileLimit != nil, POSIXFile.rewind(file.descriptor) else {
+      POSIXFile.closeDescriptor(file.descriptor)
+      guard !header.bytes.isEmpty else {
+        throw .cannotRead(path: path, reason: "file is empty")
+      }
+      return try memoryReader(header.bytes, path, maximumPixels)
+    }
+    do {
+      return try LibPNG.RowReader(file: file.descriptor, size: size, maximumPixels: maximumPixels)
+    } catch {
+      throw PNGImage.error(error, name: path, maximumPixels: maximumPixels, bytes: header.bytes)
+    }
+  }
+
+  /// Opens a reader on the bytes of a whole file.
+  private static func memoryReader(
+    _ bytes: [UInt8], _ path: String, _ maximumPixels: Int
+  ) throws(PNGError) -> LibPNG.RowReader {
+    do {
+      return try LibPNG.RowReader(bytes, maximumPixels: maximumPixels)
+    } catch {
+      throw PNGImage.error(error, name: path, maximumPixels: maximumPixels, bytes: bytes)
+    }
   }
 
   /// Reads a whole file, checking its declared size first as `PNGImage` does.

@@ -1,4 +1,6 @@
+import ConvKit
 import ConvKitPNG
+import Foundation
 import Testing
 
 /// Seeded random damage to PngSuite files: every mutant either decodes or throws
@@ -12,6 +14,43 @@ struct MutationTests {
   /// The pixel limit while decoding mutants: a damaged IHDR may declare a huge image, and
   /// 2^20 pixels keep each decode small.
   static let maximumPixels = 1 << 20
+
+  /// Damaged files of more than 64 KiB, which `PNGRowDecoder` reads from the file as it
+  /// decodes, agree with the whole-file decoder, which reads them into memory first:
+  /// both decode the same samples, or both throw.
+  @Test("100 large mutants decode alike from the file and from memory")
+  func largeMutantsAgree() throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    let original = try RowCodingTests.largeImage().encoded(compressionLevel: 0)
+    var random = SplitMix64(seed: 0x1A26_E5EE)
+    var outcomes = (decoded: 0, rejected: 0)
+
+    for index in 0..<100 {
+      let mutant = Mutator.mutate(original, using: &random)
+      let path = try folder.create("mutant-\(index).png", contents: Data(mutant))
+      let whole = try? PNGImage(contentsOf: path, maximumPixels: Self.maximumPixels).pixels
+      let rows = try? Self.decodeRows(path)
+
+      #expect(rows == whole, "mutant \(index)")
+      if whole == nil { outcomes.rejected += 1 } else { outcomes.decoded += 1 }
+    }
+    // Nearly every mutant fails a CRC or the zlib check; the valid large files of
+    // RowCodingTests compare decoded samples.
+    #expect(outcomes.rejected > 0, "\(outcomes)")
+  }
+
+  /// Decodes the file at `path` by rows; `nil` for an interlaced file.
+  private static func decodeRows(_ path: String) throws -> Tensor? {
+    guard let decoder = try PNGRowDecoder(contentsOf: path, maximumPixels: maximumPixels) else {
+      return try PNGImage(contentsOf: path, maximumPixels: maximumPixels).pixels
+    }
+    var rows: [Tensor] = []
+    while decoder.rowsRead < decoder.height {
+      rows.append(try decoder.readRows(min(50, decoder.height - decoder.rowsRead)))
+    }
+    return Tensor(joiningRows: rows)
+  }
 
   @Test("3000 seeded mutants decode or throw")
   func mutantsDecodeOrThrow() throws {

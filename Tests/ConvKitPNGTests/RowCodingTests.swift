@@ -125,4 +125,82 @@ struct RowCodingTests {
     }
     #expect(String(describing: error).contains(path))
   }
+
+  // MARK: - Files over 64 KiB, read as their rows are decoded
+
+  /// Returns a 256 x 256 RGB image that, stored without compression, takes 197 KB: more
+  /// than the 64 KiB that the decoder reads before it reads the rest from the file.
+  static func largeImage(bitDepth: Int = 8) -> PNGImage {
+    let count = 3 * 256 * 256
+    return PNGImage(
+      pixels: Tensor(shape: [3, 256, 256], scalars: (0..<count).map { Float($0 * 7 % 251) / 250 }),
+      layout: .rgb, bitDepth: bitDepth)
+  }
+
+  /// Decodes every row of the file at `path`, 37 at a time.
+  static func decodeAll(_ path: String) throws -> Tensor {
+    let decoder = try #require(try PNGRowDecoder(contentsOf: path))
+    var rows: [Tensor] = []
+    while decoder.rowsRead < decoder.height {
+      rows.append(try decoder.readRows(min(37, decoder.height - decoder.rowsRead)))
+    }
+    return Tensor(joiningRows: rows)
+  }
+
+  @Test("large file decoded from the file", arguments: [8, 16])
+  func largeFile(bitDepth: Int) throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    let image = Self.largeImage(bitDepth: bitDepth)
+    let path = try folder.create("large.png", contents: Data(try image.encoded(compressionLevel: 0)))
+
+    #expect(try Self.decodeAll(path) == PNGImage(contentsOf: path).pixels)
+  }
+
+  @Test("large file with a chunk longer than the file")
+  func largeFileLongChunk() throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    var crafted = CraftedPNG(try Self.largeImage().encoded(compressionLevel: 0))
+    // An eXIf chunk after the image data that declares 512 MiB: libpng would allocate
+    // the declared length before reading it.
+    let end = crafted.chunks.count - 1
+    crafted.chunks.insert(CraftedPNG.Chunk(type: "eXIf", data: [1, 2, 3]), at: end)
+    var bytes = crafted.bytes
+    let iend = bytes.count - 12
+    let exif = iend - 15
+    bytes.replaceSubrange(exif..<(exif + 4), with: CraftedPNG.bigEndian(1 << 29))
+    let path = try folder.create("exif.png", contents: Data(bytes))
+
+    #expect(throws: PNGError.cannotRead(path: path, reason: "unexpected end of file")) {
+      try PNGRowDecoder(contentsOf: path)
+    }
+  }
+
+  @Test("large file cut short")
+  func largeFileTruncated() throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    let bytes = try Self.largeImage().encoded(compressionLevel: 0)
+    let path = try folder.create("cut.png", contents: Data(bytes.prefix(150_000)))
+
+    #expect(throws: PNGError.self) { try Self.decodeAll(path) }
+    #expect(throws: PNGError.cannotRead(path: path, reason: "unexpected end of file")) {
+      try PNGImage(contentsOf: path)
+    }
+  }
+
+  @Test("large file with data after IEND")
+  func largeFileTrailingData() throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    let bytes = try Self.largeImage().encoded(compressionLevel: 0) + Array("extra".utf8)
+    let path = try folder.create("trailer.png", contents: Data(bytes))
+
+    #expect(
+      throws: PNGError.cannotRead(path: path, reason: "5 bytes of extra data after the IEND chunk")
+    ) {
+      try Self.decodeAll(path)
+    }
+  }
 }

@@ -193,8 +193,18 @@ ckpng_status ckpng_row_reader_open(
   const uint8_t *data, size_t size, const ckpng_decode_limits *limits,
   ckpng_row_reader **reader, ckpng_decoded *header, char *message, size_t message_capacity);
 
+/// Starts decoding a PNG from the open regular file `descriptor`, of `size`
+/// bytes, as `ckpng_row_reader_open` does from memory. The chunk lengths are
+/// checked first with `pread`. Then the file is read from its current position,
+/// which must be its start, through a 64 KiB window, so it never has to be in
+/// memory whole. The caller keeps the descriptor open until
+/// `ckpng_row_reader_free` and closes it after.
+ckpng_status ckpng_row_reader_open_file(
+  int descriptor, size_t size, const ckpng_decode_limits *limits,
+  ckpng_row_reader **reader, ckpng_decoded *header, char *message, size_t message_capacity);
+
 /// Decodes the next `count` rows of the file in `data` (the bytes given to
-/// `ckpng_row_reader_open`) into `rows`, `count * width * channels *
+/// `ckpng_row_reader_open`; NULL for a reader on a file) into `rows`, `count * width * channels *
 /// bit_depth / 8` bytes laid out as in `ckpng_decoded`. After the last row it
 /// reads the chunks after the image data and fails if any byte follows IEND.
 /// After a failure every later call fails.

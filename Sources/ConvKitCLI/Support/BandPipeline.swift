@@ -5,16 +5,13 @@ import Foundation
 /// Filters a PNG file band by band on three threads, so that decoding, filtering and
 /// compressing overlap and the image is never in memory whole.
 ///
-/// A reader thread decodes chunks of rows. The calling thread builds each band from them,
-/// with the rows the kernel reaches above and below, and filters it (the engine adds its
-/// own threads). A writer thread compresses the filtered rows, which an encoder made
-/// with `PNGRowEncoder.init(writingTo:...)` sends on to the output's temporary file.
-/// Queues of two bands between the stages bound the memory: the compressed input plus
-/// about six bands.
-///
-/// NOTE: the compressed input file is held whole, so memory still grows with its size
-/// (18 MB for the 4096 x 4096 benchmark photograph). Feeding libpng from the file would
-/// need the chunk checks that now run on the bytes in memory to run on the file.
+/// A reader thread decodes chunks of rows, which `PNGRowDecoder` reads from the file as
+/// it goes. The calling thread builds each band from them, with the rows the kernel
+/// reaches above and below, and filters it (the engine adds its own threads). A writer
+/// thread compresses the filtered rows, which an encoder made with
+/// `PNGRowEncoder.init(writingTo:...)` sends on to the output's temporary file. Queues of
+/// two bands between the stages bound the memory to about six bands, whatever the size of
+/// the files.
 struct BandPipeline {
   /// The filter, whose `canFilterBands` must be true.
   let filter: ImageFilter

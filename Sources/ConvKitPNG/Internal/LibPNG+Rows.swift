@@ -19,27 +19,58 @@ extension LibPNG {
   final class RowReader {
     let header: Header
     private let reader: OpaquePointer
-    /// The whole file, which each call hands to the C reader again.
+    /// The whole file, which each call hands to the C reader again; empty for a reader
+    /// on a file.
     private let bytes: [UInt8]
+    /// The file the C reader reads, closed with the reader; -1 for a reader on `bytes`.
+    private let descriptor: Int32
     private let rowBytes: Int
 
-    /// Reads the chunks before the image data, with the checks of `decode`.
+    /// Reads the chunks before the image data of the file in `bytes`, with the checks of
+    /// `decode`.
     ///
     /// - Throws: `ReadFailure.tooLarge` with the declared size, or
     ///   `ReadFailure.invalid` with libpng's message.
-    init(_ bytes: [UInt8], maximumPixels: Int) throws(ReadFailure) {
+    convenience init(_ bytes: [UInt8], maximumPixels: Int) throws(ReadFailure) {
+      try self.init(bytes: bytes, descriptor: -1, maximumPixels: maximumPixels) {
+        limits, reader, decoded, text in
+        bytes.withUnsafeBufferPointer { data in
+          ckpng_row_reader_open(
+            data.baseAddress, data.count, limits, reader, decoded, text.baseAddress, text.count)
+        }
+      }
+    }
+
+    /// Reads the chunks before the image data of the open regular file `descriptor`, of
+    /// `size` bytes, from its start. The rows are read from the file as they are decoded,
+    /// and the reader closes the descriptor, also when this throws.
+    convenience init(file descriptor: Int32, size: Int, maximumPixels: Int) throws(ReadFailure) {
+      try self.init(bytes: [], descriptor: descriptor, maximumPixels: maximumPixels) {
+        limits, reader, decoded, text in
+        ckpng_row_reader_open_file(
+          descriptor, size, limits, reader, decoded, text.baseAddress, text.count)
+      }
+    }
+
+    private init(
+      bytes: [UInt8], descriptor: Int32, maximumPixels: Int,
+      open: (
+        UnsafePointer<ckpng_decode_limits>, UnsafeMutablePointer<OpaquePointer?>,
+        UnsafeMutablePointer<ckpng_decoded>, UnsafeMutableBufferPointer<CChar>
+      ) -> ckpng_status
+    ) throws(ReadFailure) {
       var decoded = ckpng_decoded()
       var reader: OpaquePointer?
       var message = [CChar](repeating: 0, count: Int(CKPNG_MESSAGE_CAPACITY))
       var limits = ckpng_decode_limits(max_pixels: UInt64(max(maximumPixels, 1)))
 
-      let status = bytes.withUnsafeBufferPointer { data in
-        message.withUnsafeMutableBufferPointer { text in
-          ckpng_row_reader_open(
-            data.baseAddress, data.count, &limits, &reader, &decoded, text.baseAddress, text.count)
-        }
+      let status = message.withUnsafeMutableBufferPointer { text in
+        open(&limits, &reader, &decoded, text)
       }
       guard status == CKPNG_OK, let reader else {
+        if descriptor >= 0 {
+          POSIXFile.closeDescriptor(descriptor)
+        }
         if status == CKPNG_TOO_LARGE {
           throw .tooLarge(width: Int(decoded.width), height: Int(decoded.height))
         }
@@ -49,6 +80,7 @@ extension LibPNG {
 
       self.reader = reader
       self.bytes = bytes
+      self.descriptor = descriptor
       self.header = Header(
         width: Int(decoded.width), height: Int(decoded.height), channels: Int(decoded.channels),
         bitDepth: Int(decoded.bit_depth), colorSpace: colorSpace(from: decoded.color_space),
@@ -58,6 +90,9 @@ extension LibPNG {
 
     deinit {
       ckpng_row_reader_free(reader)
+      if descriptor >= 0 {
+        POSIXFile.closeDescriptor(descriptor)
+      }
     }
 
     /// Returns the next `count` rows of interleaved samples, laid out as in `Raster`.

@@ -60,6 +60,11 @@ enum POSIXFile {
     return false
   }
 
+  /// Moves the read position of `descriptor` back to the start; returns whether it could.
+  static func rewind(_ descriptor: Int32) -> Bool {
+    lseek(descriptor, 0, SEEK_SET) == 0
+  }
+
   /// Closes a descriptor that was only read; errors are ignored.
   static func closeDescriptor(_ descriptor: Int32) {
     close(descriptor)
