@@ -98,6 +98,33 @@ struct BandPipelineTests {
     #expect(try PNGImage(contentsOf: folder.file("out.png")).height == 3)
   }
 
+  @Test("damaged data from a named pipe fails at once")
+  func damagedNamedPipe() throws {
+    // The advice for damaged files looks at the file's first bytes again. For a named
+    // pipe, that second open would wait for a writer that never comes.
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    let fifo = folder.file("in.png")
+    try #require(mkfifo(fifo, 0o600) == 0)
+    let image = PNGImage(pixels: Tensor(shape: [1, 64, 64], repeating: 0.25), layout: .gray)
+    let cut = Data(try image.encoded(compressionLevel: 0).prefix(1000))
+    let writer = Thread {
+      FileHandle(forWritingAtPath: fifo)?.write(cut)
+      // Had convkit opened the pipe again, this would let that open return.
+      Thread.sleep(forTimeInterval: 10)
+      let late = open(fifo, O_WRONLY | O_NONBLOCK)
+      if late >= 0 { close(late) }
+    }
+    writer.start()
+    let start = Date()
+
+    let run = try ConvKitRun.run(["filter", fifo, "--kernel", "sobel", "-o", folder.file("out.png")])
+
+    #expect(run.status == 1)
+    #expect(run.standardError.contains("unexpected end of file"), "\(run.standardError)")
+    #expect(Date().timeIntervalSince(start) < 8)
+  }
+
   @Test("bands stay small for large kernels")
   func bandsIndependentOfKernel() throws {
     // A Gaussian of sigma 30 reaches 90 rows each way; bands of 64 output rows keep

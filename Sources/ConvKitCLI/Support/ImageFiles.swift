@@ -70,8 +70,8 @@ struct DamagedInput: Error, CustomStringConvertible {
   var description: String { "\(error); \(advice)" }
 
   /// Returns `error` with advice when it is a read error on a PNG file that libpng could
-  /// not decode, or on data that is not a PNG; else `error` unchanged. Standard input
-  /// cannot be looked at again, so only its format errors get advice.
+  /// not decode, or on data that is not a PNG; else `error` unchanged. Standard input and
+  /// pipes cannot be looked at again, so only their format errors get advice.
   static func explaining(_ error: PNGError) -> Error {
     guard case .cannotRead(let path, let reason) = error else { return error }
     if reason.hasPrefix("Not a PNG file") {
@@ -84,9 +84,14 @@ struct DamagedInput: Error, CustomStringConvertible {
     return DamagedInput(error: error, advice: "the file is damaged: export or download it again")
   }
 
-  /// Returns whether the file at `path` begins with the 8-byte PNG signature.
+  /// Returns whether the regular file at `path` begins with the 8-byte PNG signature.
+  /// Anything else, such as a named pipe, which a second open would wait on, is not looked
+  /// at.
   private static func startsAsPNG(_ path: String) -> Bool {
-    guard let file = FileHandle(forReadingAtPath: path) else { return false }
+    var status = stat()
+    guard stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG,
+      let file = FileHandle(forReadingAtPath: path)
+    else { return false }
     defer { try? file.close() }
     let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
     return (try? file.read(upToCount: 8)).map { Array($0) == signature } ?? false
