@@ -24,12 +24,13 @@ let package = Package(
     .target(name: "CPNGBridge", dependencies: ["CPNG"]),
 
     // Prefetch and cache-bypassing stores for the engine's row loops, which Swift cannot
-    // express; three functions, two of them inlined into the Swift loops.
+    // express. Two of its three functions are inlined into the Swift loops.
     .target(name: "CMemoryHints"),
 
     // MARK: - Libraries
 
-    // Tensors, convolution, kernels and gradients. Swift but for CMemoryHints; no libpng.
+    // Tensors, convolution, kernels and gradients, in Swift apart from CMemoryHints, with
+    // no libpng.
     .target(name: "ConvKit", dependencies: ["CMemoryHints"]),
 
     // PNG files to ConvKit tensors and back; the only Swift code that calls libpng.

@@ -34,7 +34,7 @@ void ckpng_on_warning(png_structp png, png_const_charp text);
 /// The compressed bytes and how far libpng has read them: a file in memory, or
 /// an open file read through a window (`is_file`). Zero fields are a memory source.
 typedef struct ckpng_source {
-  /// The whole file, for a memory source; NULL for a file source.
+  /// The whole file for a memory source, or NULL for a file source.
   const uint8_t *data;
   /// The size of the file.
   size_t size;

@@ -98,7 +98,7 @@ struct BandPipelineTests {
     #expect(try PNGImage(contentsOf: folder.file("out.png")).height == 3)
   }
 
-  @Test("damaged data from a named pipe fails at once")
+  @Test("damaged named pipe fails promptly")
   func damagedNamedPipe() throws {
     // The advice for damaged files looks at the file's first bytes again. For a named
     // pipe, that second open would wait for a writer that never comes.

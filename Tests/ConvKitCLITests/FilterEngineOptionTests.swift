@@ -55,7 +55,7 @@ struct FilterEngineOptionTests {
   }
 
   /// Arguments after the input, and the text `--verbose` must print about how it was read.
-  /// coins.png has 303 rows; a box of 201 rows needs more than 400 for bands.
+  /// coins.png has 303 rows, and a box of 201 rows needs more than 400 for bands.
   static let readingCases: [(String, [String], String)] = [
     ("coins.png", ["-k", "box"], "in bands of 64 rows"),
     ("coins.png", ["-k", "box", "--border", "constant"], "whole image (--border constant needs the whole image)"),
@@ -64,7 +64,7 @@ struct FilterEngineOptionTests {
     ("pngsuite/basi2c08.png", ["-k", "box"], "whole image (interlaced)"),
   ]
 
-  @Test("verbose says how the image was read", arguments: readingCases.indices)
+  @Test("verbose names the reading mode", arguments: readingCases.indices)
   func verboseBands(index: Int) throws {
     let folder = try TemporaryFolder()
     defer { folder.remove() }
@@ -75,6 +75,19 @@ struct FilterEngineOptionTests {
 
     #expect(run.status == 0)
     #expect(run.standardError.contains(expected), "\(run.standardError)")
+  }
+
+  @Test("verbose names standard input")
+  func verboseStandardInput() throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    let input = try Data(contentsOf: URL(fileURLWithPath: Repository.sampleImage("coins.png")))
+
+    let run = try ConvKitRun.run(["filter", "-", "-k", "box", "-v", "-o", folder.file("out.png")], input: input)
+
+    #expect(run.status == 0)
+    #expect(run.standardError.hasPrefix("<stdin> -> "), "\(run.standardError)")
+    #expect(run.standardError.contains("whole image (standard input)"), "\(run.standardError)")
   }
 
   @Test("separable rejects a kernel of rank 2 with the reason")

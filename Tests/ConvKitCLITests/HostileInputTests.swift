@@ -222,6 +222,10 @@ struct HostileInputTests {
     #expect(run.errorLines.count == 1)
     #expect(run.standardError.contains(bad.message), "\(run.standardError)")
     #expect(folder.contents.isEmpty)
+
+    // Exactly one pointer to what to run next: `convkit kernels` or the command's --help.
+    let pointers = ["(run 'convkit kernels'", "(see 'convkit filter --help')"]
+    #expect(pointers.filter(run.standardError.contains).count == 1, "\(run.standardError)")
   }
 
   @Test("matrix starting with a negative weight")

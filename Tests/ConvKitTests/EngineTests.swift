@@ -140,8 +140,8 @@ struct EngineTests {
         let actual = try input.correlated(
           with: weight, bias: bias, options: options, execution: .init(algorithm: .direct))
 
-        // Rounding grows with the partial sums, up to Σ|w| times the largest input (< 1);
-        // derivatives of flat areas cancel to near 0, so that is the scale to compare to.
+        // Rounding grows with the partial sums, up to Σ|w| times the largest input (< 1).
+        // Derivatives of flat areas cancel to near 0, so that sum is the scale to compare to.
         let tolerance = 1e-6 * max(1, kernel.map(abs).reduce(0, +))
         #expect(actual.shape == expected.shape)
         #expect(relativeError(actual, expected) < tolerance, "\(border), bias \(bias != nil)")
@@ -153,7 +153,7 @@ struct EngineTests {
     }
   }
 
-  @Test("stencil rejects kernels without its symmetries")
+  @Test("stencil rejects asymmetric kernels")
   func stencilRejectsAsymmetric() throws {
     let plan = try ConvolutionPlan(
       inputShape: [1, 8, 8], weightShape: [1, 1, 3, 3], biasCount: nil,

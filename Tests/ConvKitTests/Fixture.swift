@@ -11,8 +11,8 @@ enum Fixture {
     try JSONDecoder().decode(T.self, from: data(name))
   }
 
-  /// Returns the `cases` array of the fixture `name`, or no cases when it cannot be read
-  /// (each suite has a test that counts its cases, so a missing fixture fails there).
+  /// Returns the `cases` array of the fixture `name`, or no cases when it cannot be read.
+  /// Each suite has a test that counts its cases, so a missing fixture fails there.
   static func cases<Case: Decodable>(_ type: Case.Type, from name: String) -> [Case] {
     (try? decode(Cases<Case>.self, from: name).cases) ?? []
   }

@@ -1,8 +1,8 @@
 #ifndef CMEMORY_HINTS_H
 #define CMEMORY_HINTS_H
 
-// Memory hints for the engine's row loops, which Swift has no words for. The inline
-// functions are inlined into the Swift loops as single instructions.
+// Memory hints for the engine's row loops, which Swift cannot express. The optimizer
+// inlines the inline functions into the Swift loops as single instructions.
 
 /// Asks the processor to start loading the cache line at `address`, which a loop will read
 /// soon. Never faults, whatever the address.

@@ -204,7 +204,7 @@ ckpng_status ckpng_row_reader_open_file(
   ckpng_row_reader **reader, ckpng_decoded *header, char *message, size_t message_capacity);
 
 /// Decodes the next `count` rows of the file in `data` (the bytes given to
-/// `ckpng_row_reader_open`; NULL for a reader on a file) into `rows`, `count * width * channels *
+/// `ckpng_row_reader_open`, or NULL for a reader on a file) into `rows`, `count * width * channels *
 /// bit_depth / 8` bytes laid out as in `ckpng_decoded`. After the last row it
 /// reads the chunks after the image data and fails if any byte follows IEND.
 /// After a failure every later call fails.

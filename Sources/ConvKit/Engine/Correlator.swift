@@ -129,8 +129,8 @@ enum PreparedPath: Sendable {
     }
   }
 
-  /// Writes the correlation of the unpadded `input` into `output`; with `streams`, through
-  /// streaming stores where the path has them.
+  /// Writes the correlation of the unpadded `input` into `output`. With `streams`, the
+  /// paths that have streaming stores use them.
   func run(
     input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, threads: Int?,
     streams: Bool

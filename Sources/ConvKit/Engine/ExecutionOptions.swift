@@ -14,7 +14,7 @@ public struct ExecutionOptions: Equatable, Sendable {
   /// Whether the output is written with stores that bypass the cache.
   public var cacheBypass: CacheBypass
 
-  /// Creates execution settings; the defaults choose the algorithm and the stores, and use
+  /// Creates execution settings. The defaults choose the algorithm and the stores, and use
   /// every core.
   ///
   /// - Precondition: `threadCount` is `nil` or at least 1.

@@ -8,7 +8,7 @@ import CMemoryHints
 /// ahead of three or more interleaved row streams. Prefetching the line 16 KiB ahead of the
 /// one being read (the next row, on the benchmark image) took sharpen from 22 to 12 ms on
 /// one thread of the benchmark machine, together with streaming stores
-/// (docs/BENCHMARKS.md). Distances of 4 KiB and 16 KiB measured alike.
+/// (docs/BENCHMARKS.md). A distance of 4 KiB measured about the same.
 struct Lookahead {
   /// Samples between the sample a loop reads and the one it prefetches.
   static let distance = 4096

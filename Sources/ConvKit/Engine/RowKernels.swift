@@ -219,13 +219,14 @@ private struct WeightedSum {
     return withBias(sum)
   }
 
-  /// `weights[tap] · sources[tap][x]`; 0 when there are no taps.
+  /// Returns `weights[tap] · sources[tap][x]`, or 0 when there are no taps.
   @inline(__always)
   private func term<L: Lanes>(_: L.Type, _ tap: Int, _ x: Int) -> L {
     taps == 0 ? L(broadcast: 0) : L(broadcast: weights[tap]) * L.load(sources[tap] + x)
   }
 
-  /// `sum + bias`, or `sum` unchanged when the bias is 0: adding 0 costs an add per sample.
+  /// Returns `sum + bias`, or `sum` unchanged when the bias is 0, which saves an add per
+  /// sample.
   @inline(__always)
   private func withBias<L: Lanes>(_ sum: L) -> L {
     bias == 0 ? sum : sum + L(broadcast: bias)

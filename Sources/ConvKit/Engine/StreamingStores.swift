@@ -35,13 +35,13 @@ struct RowParts {
   /// Cache line size assumed, in floats.
   static let lineSamples = 16
 
-  /// Splits the row at `output`; without `streams`, the whole row is `head`.
+  /// Splits the row at `output`. Without `streams`, the whole row is `head`.
   init(output: UnsafeMutablePointer<Float>, count: Int, streams: Bool) {
     let address = Int(bitPattern: output)
-    let misalignment = address % 4
-    let firstLine = (-(address / 4)) & (Self.lineSamples - 1)
+    let isFloatAligned = address % MemoryLayout<Float>.alignment == 0
+    let firstLine = (-(address / MemoryLayout<Float>.size)) & (Self.lineSamples - 1)
     let lineCount = max(count - firstLine, 0) / Self.lineSamples * Self.lineSamples
-    guard streams, misalignment == 0, lineCount > 0 else {
+    guard streams, isFloatAligned, lineCount > 0 else {
       (head, lines, tail) = (0..<count, count..<count, count..<count)
       return
     }

@@ -3,10 +3,10 @@
 ///
 /// - kernels unchanged by a quarter turn, such as sharpen and the Laplacians: one centre
 ///   weight, one for the four edge neighbours and one for the four corners. Sharpen is
-///   `5·c − (n + s + w + e)`;
+///   `5·c − (n + s + w + e)`.
 /// - x-derivatives, such as Sobel, Scharr and Prewitt in x: a left-right mirror negates
 ///   them and an up-down mirror leaves them unchanged. One weight for the middle row's
-///   difference `r − l` and one for the sum of the outer rows' differences;
+///   difference `r − l` and one for the sum of the outer rows' differences.
 /// - y-derivatives, the same turned a quarter.
 ///
 /// Taps of equal or opposite weight are added or subtracted before they are multiplied, so
@@ -101,14 +101,15 @@ struct StencilWeights: Sendable {
   }
 
   let form: Form
-  /// The centre weight; 0 for the derivatives.
+  /// The centre weight, which is 0 for the derivatives.
   let centre: Float
   /// The weight of the edge neighbours, or of the middle row's (column's) difference.
   let inner: Float
   /// The weight of the corners, or of the outer rows' (columns') differences.
   let outer: Float
 
-  /// Recognises the form of `kernel`, 9 weights in row-major order; `nil` for none.
+  /// Recognises the form of `kernel`, 9 weights in row-major order, or returns `nil` when
+  /// the kernel has none of the forms.
   init?(kernel k: [Float]) {
     let cornersEqual = k[0] == k[2] && k[0] == k[6] && k[0] == k[8]
     let edgesEqual = k[1] == k[3] && k[1] == k[5] && k[1] == k[7]
@@ -200,8 +201,8 @@ private struct StencilRow {
     }
   }
 
-  /// The output at the first sample of `up`, `middle` and `down`: the form's sum (see
-  /// `StencilForm`), then the bias; the outer term only with `corners`.
+  /// Returns the output at the first sample of `up`, `middle` and `down`: the form's sum
+  /// (see `StencilForm`), with the outer term only when `corners` is set, then the bias.
   @inline(__always)
   private func value<Form: StencilForm, L: Lanes>(
     _: Form.Type, _: L.Type, _ up: UnsafePointer<Float>, _ middle: UnsafePointer<Float>,

@@ -116,8 +116,25 @@ struct ImageFiltering {
     var wholeReason = ""
   }
 
-  /// Returns the reason `input`, filtered whole, could not go through the band pipeline;
-  /// `opened` is true when it could be decoded by rows.
+  /// Returns the encoder for `output`. When the output is written through a temporary
+  /// file, the encoder sends its compressed bytes there as they come. Otherwise it keeps
+  /// them in memory until the file is complete.
+  private func makeEncoder(
+    _ output: String, decoder: PNGRowDecoder, layout: PNGColorLayout, colorSpace: PNGColorSpace
+  ) throws(PNGError) -> PNGRowEncoder {
+    let bitDepth = depth ?? decoder.bitDepth
+    guard OutputWriter.writesThroughTemporaryFile(output) else {
+      return try PNGRowEncoder(
+        width: decoder.width, height: decoder.height, layout: layout, bitDepth: bitDepth,
+        colorSpace: colorSpace, compression: compression)
+    }
+    return try PNGRowEncoder(
+      writingTo: output, width: decoder.width, height: decoder.height, layout: layout,
+      bitDepth: bitDepth, colorSpace: colorSpace, compression: compression)
+  }
+
+  /// Returns the reason `input`, filtered whole, could not go through the band pipeline.
+  /// `opened` is true when the file could be decoded by rows.
   private func wholeImageReason(_ input: String, opened: Bool) -> String {
     if input == "-" {
       return "standard input"
@@ -136,8 +153,7 @@ struct ImageFiltering {
     if opened {
       return "the image is too short for bands of this kernel"
     }
-    var status = stat()
-    guard stat(input, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
+    guard isRegularFile(input) else {
       return "not a regular file"
     }
     return "interlaced"
@@ -177,22 +193,16 @@ struct ImageFiltering {
         let (layout, colorSpace) = try outputFormat(
           job.input, channels: band.shape[0], input: decoder.layout, colorSpace: decoder.colorSpace)
         outputLayout = layout
-        let bitDepth = depth ?? decoder.bitDepth
-        guard OutputWriter.writesThroughTemporaryFile(job.output) else {
-          return try PNGRowEncoder(
-            width: decoder.width, height: decoder.height, layout: layout, bitDepth: bitDepth,
-            colorSpace: colorSpace, compression: compression)
-        }
-        // The compressed bytes go to the output's temporary file as they come.
-        started = try PNGRowEncoder(
-          writingTo: job.output, width: decoder.width, height: decoder.height, layout: layout,
-          bitDepth: bitDepth, colorSpace: colorSpace, compression: compression)
-        return started!
+        let created = try makeEncoder(job.output, decoder: decoder, layout: layout, colorSpace: colorSpace)
+        started = created
+        return created
       }
     } catch {
       started?.abandon()
-      // Damage found by the reader thread, part way through the file.
-      throw (error as? PNGError).map(DamagedInput.explaining) ?? error
+      guard let error = error as? PNGError else { throw error }
+
+      // A read error here is damage that the reader thread found part way through the file.
+      throw UnreadableInput.explaining(error)
     }
     defer { encoder.abandon() }
     try OutputWriter.write(encoder, to: job.output)

@@ -34,7 +34,7 @@ enum InputReader {
       if case .tooLarge = error, maximumPixels != nil {
         throw InputTooLarge(error: error)
       }
-      throw DamagedInput.explaining(error)
+      throw UnreadableInput.explaining(error)
     }
   }
 }
@@ -46,8 +46,7 @@ extension InputReader {
   ///
   /// - Throws: as `readImage`.
   static func openRows(_ path: String, maximumPixels: Int? = nil) throws -> PNGRowDecoder? {
-    var status = stat()
-    guard stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return nil }
+    guard isRegularFile(path) else { return nil }
     let limit = maximumPixels ?? PNGImage.defaultMaximumPixels
     do {
       return try PNGRowDecoder(contentsOf: path, maximumPixels: limit)
@@ -55,43 +54,52 @@ extension InputReader {
       if case .tooLarge = error, maximumPixels != nil {
         throw InputTooLarge(error: error)
       }
-      throw DamagedInput.explaining(error)
+      throw UnreadableInput.explaining(error)
     }
   }
 }
 
-/// A file that cannot be read as a PNG, with what to do about it. Either it starts as a
+/// Returns whether `path` names a regular file, following symbolic links.
+func isRegularFile(_ path: String) -> Bool {
+  var status = stat()
+  return stat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFREG
+}
+
+/// An input that cannot be read as a PNG, with what to do about it. Either it starts as a
 /// PNG but libpng could not decode it (a CRC error, damaged compressed data, a file cut
 /// short), or it is empty, or it is a file of another format.
-struct DamagedInput: Error, CustomStringConvertible {
+struct UnreadableInput: Error, CustomStringConvertible {
   let error: PNGError
   let advice: String
 
   var description: String { "\(error); \(advice)" }
 
   /// Returns `error` with advice when it is a read error on a PNG file that libpng could
-  /// not decode, or on data that is not a PNG; else `error` unchanged. Standard input and
-  /// pipes cannot be looked at again, so only their format errors get advice.
+  /// not decode, on an empty file, or on data that is not a PNG. Other errors are returned
+  /// unchanged. Standard input and pipes cannot be read a second time, so they only get
+  /// advice for an empty file or another format.
+  ///
+  /// NOTE: the signature is read again after the failure, so a file replaced during the
+  /// run is judged by its new first bytes and may be called damaged although it is valid.
   static func explaining(_ error: PNGError) -> Error {
     guard case .cannotRead(let path, let reason) = error else { return error }
     if reason.hasPrefix("Not a PNG file") {
-      return DamagedInput(error: error, advice: "convkit reads PNG files only: convert it to PNG first")
+      return UnreadableInput(error: error, advice: "convkit reads PNG files only: convert it to PNG first")
     }
     if reason == "file is empty" {
-      return DamagedInput(error: error, advice: "check the path, or write the image again")
+      return UnreadableInput(error: error, advice: "check the path, or write the image again")
     }
     guard path != "<stdin>", startsAsPNG(path) else { return error }
-    return DamagedInput(error: error, advice: "the file is damaged: export or download it again")
+    return UnreadableInput(error: error, advice: "the file is damaged: export or download it again")
   }
 
   /// Returns whether the regular file at `path` begins with the 8-byte PNG signature.
-  /// Anything else, such as a named pipe, which a second open would wait on, is not looked
-  /// at.
+  /// Other files are not opened, because a second open of a named pipe would wait for a
+  /// writer.
   private static func startsAsPNG(_ path: String) -> Bool {
-    var status = stat()
-    guard stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG,
-      let file = FileHandle(forReadingAtPath: path)
-    else { return false }
+    guard isRegularFile(path), let file = FileHandle(forReadingAtPath: path) else {
+      return false
+    }
     defer { try? file.close() }
     let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
     return (try? file.read(upToCount: 8)).map { Array($0) == signature } ?? false

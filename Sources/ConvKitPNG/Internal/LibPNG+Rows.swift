@@ -19,10 +19,10 @@ extension LibPNG {
   final class RowReader {
     let header: Header
     private let reader: OpaquePointer
-    /// The whole file, which each call hands to the C reader again; empty for a reader
-    /// on a file.
+    /// The whole file, which each call hands to the C reader again. It is empty for a
+    /// reader on a file.
     private let bytes: [UInt8]
-    /// The file the C reader reads, closed with the reader; -1 for a reader on `bytes`.
+    /// The file the C reader reads, closed with the reader, or -1 for a reader on `bytes`.
     private let descriptor: Int32
     private let rowBytes: Int
 

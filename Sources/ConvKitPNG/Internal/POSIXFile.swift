@@ -60,7 +60,8 @@ enum POSIXFile {
     return false
   }
 
-  /// Moves the read position of `descriptor` back to the start; returns whether it could.
+  /// Moves the read position of `descriptor` back to the start, and returns whether that
+  /// succeeded.
   static func rewind(_ descriptor: Int32) -> Bool {
     lseek(descriptor, 0, SEEK_SET) == 0
   }
