@@ -27,11 +27,15 @@ let package = Package(
     // express. Two of its three functions are inlined into the Swift loops.
     .target(name: "CMemoryHints"),
 
+    // The engine's row sum compiled for AVX2 and FMA, which Swift cannot enable for one
+    // function without `unsafeFlags`. Chosen at run time, only on processors that have them.
+    .target(name: "CFusedRows"),
+
     // MARK: - Libraries
 
-    // Tensors, convolution, kernels and gradients, in Swift apart from CMemoryHints, with
-    // no libpng.
-    .target(name: "ConvKit", dependencies: ["CMemoryHints"]),
+    // Tensors, convolution, kernels and gradients, in Swift apart from CMemoryHints and
+    // CFusedRows, with no libpng.
+    .target(name: "ConvKit", dependencies: ["CMemoryHints", "CFusedRows"]),
 
     // PNG files to ConvKit tensors and back; the only Swift code that calls libpng.
     .target(name: "ConvKitPNG", dependencies: ["ConvKit", "CPNGBridge"]),

@@ -1,22 +1,20 @@
 import ConvKit
 
-/// Correlates `image` with `weight` on `threads` threads, writing into `output`.
+/// Correlates `image` with `weight` with the settings of `execution`, writing into
+/// `output`.
 func filter(
-  _ image: Tensor, weight: Tensor, options: ConvolutionOptions, threads: Int,
+  _ image: Tensor, weight: Tensor, options: ConvolutionOptions, execution: ExecutionOptions,
   into output: inout Tensor
 ) {
-  try! image.correlate(
-    with: weight, options: options, execution: ExecutionOptions(threadCount: threads),
-    into: &output)
+  try! image.correlate(with: weight, options: options, execution: execution, into: &output)
 }
 
 /// Runs one forward correlation and its gradients, as a learning step does, and returns a
 /// checksum of the gradients.
 func gradientStep(
   input: Tensor, weight: Tensor, bias: [Float], target: Tensor, options: ConvolutionOptions,
-  threads: Int
+  execution: ExecutionOptions
 ) -> Double {
-  let execution = ExecutionOptions(threadCount: threads)
   let output = try! input.correlated(
     with: weight, bias: bias, options: options, execution: execution)
   var residual = output

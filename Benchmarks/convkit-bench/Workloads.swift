@@ -21,8 +21,9 @@ enum WorkloadResult {
 }
 
 /// Returns the image workloads: each kernel on every channel of a `size` x `size` x 3 float
-/// image, reflect101 border, output as large as the input in a preallocated tensor.
-func imageWorkloads(size: Int) -> [Workload] {
+/// image, reflect101 border, output as large as the input in a preallocated tensor, with the
+/// vector instructions of `execution`.
+func imageWorkloads(size: Int, execution: ExecutionOptions) -> [Workload] {
   let image = Tensor(
     shape: [3, size, size], scalars: pseudoRandomFloats(count: 3 * size * size, seed: 1))
   let randomKernel = try! Kernel(
@@ -49,7 +50,9 @@ func imageWorkloads(size: Int) -> [Workload] {
     return Workload(
       name: name, summary: summary, megapixels: megapixels, bytesMoved: bytes, usesThreads: true
     ) { threads in
-      filter(image, weight: weight, options: options, threads: threads, into: &output)
+      var settings = execution
+      settings.threadCount = threads
+      filter(image, weight: weight, options: options, execution: settings, into: &output)
       return .checksum(output.scalars.withUnsafeBufferPointer(checksum))
     }
   }
@@ -59,7 +62,7 @@ func imageWorkloads(size: Int) -> [Workload] {
 /// `[1, 3, size, size]` input with a `[3, 3, 3, 3]` weight (every output channel mixes every
 /// input channel) with zero padding to the same size, then the gradients with respect to
 /// input, weight and bias.
-func gradientWorkload(size: Int) -> Workload {
+func gradientWorkload(size: Int, execution: ExecutionOptions) -> Workload {
   let input = Tensor(
     shape: [1, 3, size, size], scalars: pseudoRandomFloats(count: 3 * size * size, seed: 5))
   let weight = Tensor(
@@ -74,8 +77,11 @@ func gradientWorkload(size: Int) -> Workload {
     megapixels: Double(input.count) / 1e6,
     bytesMoved: Double(input.count * 4 * MemoryLayout<Float>.size), usesThreads: true
   ) { threads in
+    var settings = execution
+    settings.threadCount = threads
     let step = gradientStep(
-      input: input, weight: weight, bias: bias, target: target, options: options, threads: threads)
+      input: input, weight: weight, bias: bias, target: target, options: options,
+      execution: settings)
     return .checksum(step)
   }
 }

@@ -2,12 +2,14 @@
 //
 //   swift run -c release convkit-bench [--threads 1,2] [--runs 7] [--only NAME,...]
 //     [--size 4096] [--gradient-size 512] [--png FILE] [--compression fast|small|LEVEL]
-//     [--no-png] [--json FILE]
+//     [--no-png] [--json FILE] [--portable]
 //
 // Prints, per workload and thread count, the median wall-clock time and megapixels per
 // second. It also prints the bytes that must cross memory (input read once, output written
 // once) per second, and that rate as a fraction of the rate of copying the image into an
 // existing buffer on the same number of threads. --json also writes one JSON object per measurement to FILE.
+// --portable runs the engine workloads with the portable row-sum loop instead of the fused
+// multiply-add loop (see `VectorInstructions`); the end-to-end rows use convkit's default.
 
 import ConvKit
 
@@ -27,6 +29,7 @@ struct BenchmarkOptions {
   var compression: String? = nil
   var endToEnd = true
   var json: String? = nil
+  var instructions = VectorInstructions.automatic
 
   init(arguments: [String]) {
     var remaining = arguments[...]
@@ -47,10 +50,11 @@ struct BenchmarkOptions {
       case "--compression": compression = value(argument)
       case "--no-png": endToEnd = false
       case "--json": json = value(argument)
+      case "--portable": instructions = .portable
       case "-h", "--help":
         print("usage: convkit-bench [--threads 1,2] [--runs 7] [--only NAME,...] [--size 4096]")
         print("         [--gradient-size 512] [--png FILE] [--compression fast|small|LEVEL]")
-        print("         [--no-png] [--json FILE]")
+        print("         [--no-png] [--json FILE] [--portable]")
         exit(0)
       default: fail("unknown option '\(argument)'; see --help")
       }
@@ -75,7 +79,9 @@ struct StandardError: TextOutputStream {
 }
 
 let options = BenchmarkOptions(arguments: Array(CommandLine.arguments.dropFirst()))
-var workloads = imageWorkloads(size: options.size) + [gradientWorkload(size: options.gradientSize)]
+let execution = ExecutionOptions(vectorInstructions: options.instructions)
+var workloads = imageWorkloads(size: options.size, execution: execution)
+  + [gradientWorkload(size: options.gradientSize, execution: execution)]
 if options.endToEnd {
   let executable = CommandLine.arguments[0]
   let folder = executable.contains("/") ? String(executable[..<executable.lastIndex(of: "/")!]) : "."
@@ -164,6 +170,8 @@ if let path = options.json {
   fclose(file)
 }
 
+let fused = execution.vectorInstructions == .automatic && VectorInstructions.fusedMultiplyAddAvailable
+print("row sums: " + (fused ? "fused multiply-add loop (AVX2, FMA)" : "portable SIMD8 loop"))
 print("workload            threads   median ms      MP/s     GB/s  of copy  peak RSS MB")
 for m in measurements {
   let fraction = m.threads > 0 ? copyRate[m.threads].map { m.gigabytesPerSecond / $0 } : nil

@@ -2,7 +2,7 @@
 import Testing
 
 /// Seeded values in [-1, 1), so every run checks the same tensors.
-private func seededValues(_ count: Int, seed: UInt64) -> [Float] {
+func seededValues(_ count: Int, seed: UInt64) -> [Float] {
   var state = seed &* 0x9E37_79B9_7F4A_7C15 | 1
   return (0..<count).map { _ in
     state ^= state << 13
@@ -20,6 +20,9 @@ private func relativeError(_ actual: Tensor, _ expected: Tensor) -> Float {
 }
 
 private let borders: [BorderMode] = [.zero, .constant(0.5), .replicate, .reflect101, .symmetric, .wrap]
+
+/// Both row-sum loops; `automatic` is the fused one on processors that have it.
+private let instructionSets: [VectorInstructions] = [.automatic, .portable]
 
 /// One correlation setting checked against the reference loop.
 struct EngineCase: CustomTestStringConvertible, Sendable {
@@ -55,11 +58,14 @@ struct EngineTests {
     let bias = seededValues(setting.weight[0], seed: 3)
 
     let expected = try input.referenceCorrelated(with: weight, bias: bias, options: options)
-    let actual = try input.correlated(
-      with: weight, bias: bias, options: options, execution: .init(algorithm: .direct))
+    for instructions in instructionSets {
+      let actual = try input.correlated(
+        with: weight, bias: bias, options: options,
+        execution: .init(algorithm: .direct, vectorInstructions: instructions))
 
-    #expect(actual.shape == expected.shape)
-    #expect(relativeError(actual, expected) < 1e-6)
+      #expect(actual.shape == expected.shape)
+      #expect(relativeError(actual, expected) < 1e-6, "\(instructions)")
+    }
   }
 
   /// Depthwise 2D settings that every algorithm accepts, with the kernel kind to use.
@@ -187,13 +193,15 @@ struct EngineTests {
       let options = ConvolutionOptions(padding: .same, border: .reflect101, groups: 3)
       let bias = seededValues(3, seed: 19)
 
-      let plain = try input.correlated(
-        with: weight, bias: bias, options: options,
-        execution: .init(algorithm: algorithm, cacheBypass: .never))
-      let streamed = try input.correlated(
-        with: weight, bias: bias, options: options,
-        execution: .init(algorithm: algorithm, cacheBypass: .always))
-      #expect(streamed.scalars == plain.scalars, "width \(width)")
+      for instructions in instructionSets {
+        let plain = try input.correlated(
+          with: weight, bias: bias, options: options,
+          execution: .init(algorithm: algorithm, cacheBypass: .never, vectorInstructions: instructions))
+        let streamed = try input.correlated(
+          with: weight, bias: bias, options: options,
+          execution: .init(algorithm: algorithm, cacheBypass: .always, vectorInstructions: instructions))
+        #expect(streamed.scalars == plain.scalars, "width \(width), \(instructions)")
+      }
     }
   }
 
@@ -219,11 +227,14 @@ struct EngineTests {
     let options = ConvolutionOptions(padding: .same, border: border, groups: channels)
 
     let expected = try input.referenceCorrelated(with: weight, bias: bias, options: options)
-    let actual = try input.correlated(
-      with: weight, bias: bias, options: options, execution: .init(algorithm: algorithm))
+    for instructions in instructionSets {
+      let actual = try input.correlated(
+        with: weight, bias: bias, options: options,
+        execution: .init(algorithm: algorithm, vectorInstructions: instructions))
 
-    #expect(actual.shape == expected.shape)
-    #expect(relativeError(actual, expected) < 2e-5, "\(algorithm) differs from the reference")
+      #expect(actual.shape == expected.shape)
+      #expect(relativeError(actual, expected) < 2e-5, "\(algorithm), \(instructions) differs from the reference")
+    }
   }
 
   @Test(
@@ -253,13 +264,21 @@ struct EngineTests {
     let weight = Tensor(shape: [2, 1, 5, 5], scalars: kernel + kernel)
     let options = ConvolutionOptions(padding: .same, border: .reflect101, groups: 2)
 
-    let single = try input.correlated(with: weight, options: options, execution: .init(algorithm: algorithm, threadCount: 1))
-    for threads in [2, 3, 8] {
-      let several = try input.correlated(with: weight, options: options, execution: .init(algorithm: algorithm, threadCount: threads))
-      #expect(several.scalars == single.scalars, "\(threads) threads")
+    for instructions in instructionSets {
+      let single = try input.correlated(
+        with: weight, options: options,
+        execution: .init(algorithm: algorithm, threadCount: 1, vectorInstructions: instructions))
+      for threads in [2, 3, 8] {
+        let several = try input.correlated(
+          with: weight, options: options,
+          execution: .init(algorithm: algorithm, threadCount: threads, vectorInstructions: instructions))
+        #expect(several.scalars == single.scalars, "\(threads) threads, \(instructions)")
+      }
+      let automatic = try input.correlated(
+        with: weight, options: options,
+        execution: .init(algorithm: algorithm, vectorInstructions: instructions))
+      #expect(automatic.scalars == single.scalars, "all cores, \(instructions)")
     }
-    let automatic = try input.correlated(with: weight, options: options, execution: .init(algorithm: algorithm))
-    #expect(automatic.scalars == single.scalars, "all cores")
   }
 
   @Test("separable rejects a kernel of rank 2")

@@ -38,7 +38,7 @@ struct BackwardCorrelation {
         stride: [1], dilation: Array(plan.dilation.suffix(rank)), groups: plan.groups))
     let correlator = try! Correlator(
       plan: backward, weight: transposedFlippedWeight(weight), bias: nil,
-      execution: ExecutionOptions(threadCount: execution.threadCount))
+      execution: execution.choosingAlgorithm)
     var coveredGradient = [Float](repeating: 0, count: plan.batch * plan.inputChannels * covered.reduce(1, *))
     spreadGradient.withUnsafeBufferPointer { source in
       coveredGradient.withUnsafeMutableBufferPointer { target in

@@ -34,9 +34,9 @@ extension Tensor {
       weight: weight, outputGradient: outputGradient, options: options, execution: .automatic)
   }
 
-  /// Returns the gradients of `correlationGradients(weight:outputGradient:options:)` on the
-  /// threads of `execution`. The input gradient's correlation uses the algorithm the engine
-  /// chooses for it, whatever `execution.algorithm` is.
+  /// Returns the gradients of `correlationGradients(weight:outputGradient:options:)` with
+  /// the threads and vector instructions of `execution`. The input gradient's correlation
+  /// uses the algorithm the engine chooses for it, whatever `execution.algorithm` is.
   ///
   /// - Throws: as `correlationGradients(weight:outputGradient:options:)`.
   public func correlationGradients(

@@ -11,17 +11,21 @@ enum AlgorithmChoice {
   /// columns get separable. FFT follows when its estimated cost per output is below the
   /// direct loop's, and direct otherwise.
   ///
+  /// With `fused`, the direct and separable paths sum rows with the fused loop (see
+  /// `VectorInstructions`).
+  ///
   /// - Throws: `ConvolutionError.algorithmNotApplicable` when the requested algorithm does
   ///   not accept this plan or these kernels.
   static func prepare(
-    plan: ConvolutionPlan, weight: [Float], bias: [Float]?, requested: ConvolutionAlgorithm?
+    plan: ConvolutionPlan, weight: [Float], bias: [Float]?, requested: ConvolutionAlgorithm?,
+    fused: Bool
   ) throws(ConvolutionError) -> (algorithm: ConvolutionAlgorithm, path: PreparedPath) {
     let direct = {
       if let stencil = SymmetricStencil(plan: plan, weight: weight, bias: bias) {
         return PreparedPath.stencil(stencil)
       }
       return plan.stride[2] == 1
-        ? PreparedPath.rows(RowCorrelation(plan: plan, weight: weight, bias: bias))
+        ? PreparedPath.rows(RowCorrelation(plan: plan, weight: weight, bias: bias, fused: fused))
         : PreparedPath.strided(plan, weight: weight, bias: bias)
     }
     let planeReason = "it needs each output channel to read one input channel (depthwise), "
@@ -34,7 +38,7 @@ enum AlgorithmChoice {
       guard PlaneSweep.accepts(plan) else {
         throw .algorithmNotApplicable(algorithm: "separable", reason: planeReason)
       }
-      guard let separable = SeparableCorrelation(plan: plan, weight: weight, bias: bias) else {
+      guard let separable = SeparableCorrelation(plan: plan, weight: weight, bias: bias, fused: fused) else {
         throw .algorithmNotApplicable(algorithm: "separable", reason: "a kernel does not have rank 1")
       }
       return (.separable, .separable(separable))
@@ -68,7 +72,7 @@ enum AlgorithmChoice {
     if let stencil = SymmetricStencil(plan: plan, weight: weight, bias: bias) {
       return (.direct, .stencil(stencil))
     }
-    if let separable = SeparableCorrelation(plan: plan, weight: weight, bias: bias) {
+    if let separable = SeparableCorrelation(plan: plan, weight: weight, bias: bias, fused: fused) {
       return (.separable, .separable(separable))
     }
     let taps = Double(weight.lazy.filter { $0 != 0 }.count) / Double(plan.outputChannels)

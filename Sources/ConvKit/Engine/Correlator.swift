@@ -27,6 +27,11 @@ public struct Correlator: Sendable {
   /// Whether the output is written with streaming stores (see `CacheBypass`).
   public let streamsOutput: Bool
 
+  /// Whether the row sums run the fused multiply-add loop (see `VectorInstructions`): for
+  /// the direct and separable algorithms with `VectorInstructions.automatic` on a processor
+  /// with AVX2 and FMA, but not for 3x3 stencils, which have their own loop.
+  public var usesFusedMultiplyAdd: Bool { path.usesFusedLoop }
+
   let path: PreparedPath
 
   /// Checks the shapes and settings, chooses the algorithm and prepares it.
@@ -53,7 +58,8 @@ public struct Correlator: Sendable {
     plan: ConvolutionPlan, weight: [Float], bias: [Float]?, execution: ExecutionOptions
   ) throws(ConvolutionError) {
     let choice = try AlgorithmChoice.prepare(
-      plan: plan, weight: weight, bias: bias, requested: execution.algorithm)
+      plan: plan, weight: weight, bias: bias, requested: execution.algorithm,
+      fused: execution.vectorInstructions.usesFusedLoop)
     self.algorithm = choice.algorithm
     self.path = choice.path
     self.inputShape = plan.inputShape
@@ -126,6 +132,15 @@ enum PreparedPath: Sendable {
     case .runningSum: PlaneSweep.bandRows
     case .fft(let correlation): correlation.blockRows
     case .rows, .stencil, .strided, .separable: 1
+    }
+  }
+
+  /// Whether the path sums rows with the fused loop of `CFusedRows`.
+  var usesFusedLoop: Bool {
+    switch self {
+    case .rows(let correlation): correlation.fused
+    case .separable(let correlation): correlation.fused
+    case .stencil, .strided, .runningSum, .fft: false
     }
   }
 

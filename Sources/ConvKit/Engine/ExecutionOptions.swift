@@ -1,8 +1,9 @@
-/// The execution settings of a correlation: the algorithm, the number of threads and the
-/// kind of stores that write the output.
+/// The execution settings of a correlation: the algorithm, the number of threads, the kind
+/// of stores that write the output and the vector instructions.
 ///
 /// These settings change how values are computed, not which values. Results differ between
-/// algorithms by float rounding only, and are bit-identical for every thread count.
+/// algorithms and between vector instructions by float rounding only, and are bit-identical
+/// for every thread count and either kind of store.
 public struct ExecutionOptions: Equatable, Sendable {
   /// The algorithm, or `nil` to choose one per kernel (see `ConvolutionAlgorithm`).
   public var algorithm: ConvolutionAlgorithm?
@@ -14,22 +15,35 @@ public struct ExecutionOptions: Equatable, Sendable {
   /// Whether the output is written with stores that bypass the cache.
   public var cacheBypass: CacheBypass
 
-  /// Creates execution settings. The defaults choose the algorithm and the stores, and use
-  /// every core.
+  /// The instructions of the row sums: fused multiply-add where the processor has it, or
+  /// the portable loop whose values are the same on every processor.
+  public var vectorInstructions: VectorInstructions
+
+  /// Creates execution settings. The defaults choose the algorithm, the stores and the
+  /// instructions, and use every core.
   ///
   /// - Precondition: `threadCount` is `nil` or at least 1.
   public init(
     algorithm: ConvolutionAlgorithm? = nil, threadCount: Int? = nil,
-    cacheBypass: CacheBypass = .automatic
+    cacheBypass: CacheBypass = .automatic, vectorInstructions: VectorInstructions = .automatic
   ) {
     precondition(threadCount.map { $0 >= 1 } ?? true, "thread count must be at least 1, got \(threadCount!)")
     self.algorithm = algorithm
     self.threadCount = threadCount
     self.cacheBypass = cacheBypass
+    self.vectorInstructions = vectorInstructions
   }
 
   /// The algorithm chosen per kernel, on every core.
   public static let automatic = ExecutionOptions()
+
+  /// These settings with the algorithm left to choose, for a correlation with another
+  /// kernel than the one `algorithm` was requested for.
+  var choosingAlgorithm: ExecutionOptions {
+    var copy = self
+    copy.algorithm = nil
+    return copy
+  }
 }
 
 /// Whether a correlation writes its output with streaming stores, which bypass the cache.

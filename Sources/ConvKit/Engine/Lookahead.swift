@@ -34,6 +34,12 @@ struct Lookahead {
     count = max(available, 0)
   }
 
+  /// The samples that may be prefetched, for a loop in C: from `start` (nil for none), the
+  /// first `count` samples.
+  var span: (start: UnsafePointer<Float>?, count: Int) {
+    count > 0 ? (start, count) : (nil, 0)
+  }
+
   /// Prefetches the cache line of sample `x + distance` of the row, if it is in the buffer.
   @inline(__always)
   func prefetch(_ x: Int) {

@@ -23,13 +23,16 @@ struct RowCorrelation: Sendable {
   let tapOffset: [Int]
   let tapWeight: [Float]
   let bias: [Float]
+  /// Whether rows are summed by the fused loop (see `VectorInstructions`).
+  let fused: Bool
 
   /// Output rows (over depth and height) per unit of parallel work.
   static let bandRows = 64
 
-  init(plan: ConvolutionPlan, weight: [Float], bias: [Float]?) {
+  init(plan: ConvolutionPlan, weight: [Float], bias: [Float]?, fused: Bool) {
     precondition(plan.stride[2] == 1, "RowCorrelation needs width stride 1, got \(plan.stride)")
     self.plan = plan
+    self.fused = fused
     self.maps = BorderMaps(plan: plan)
     self.segments = ColumnSegments(
       inputWidth: plan.inputSize[2], outputWidth: plan.outputSize[2],
@@ -180,6 +183,6 @@ struct RowCorrelation: Sendable {
     let taps = tapStart[co]..<tapStart[co + 1]
     RowKernels.weightedSum(
       sources: sources, weights: tables.weights + taps.lowerBound, taps: taps.count,
-      bias: bias[co], output: output, count: count)
+      bias: bias[co], output: output, count: count, fused: fused)
   }
 }

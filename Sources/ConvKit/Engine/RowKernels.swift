@@ -1,3 +1,5 @@
+import CFusedRows
+
 /// The vectorised inner loops of the engine: sums of weighted rows and their helpers.
 /// They use the standard library's `SIMD8<Float>`, which compiles to vector instructions on
 /// every target: two SSE registers per vector on baseline x86-64, one AVX register when the
@@ -6,7 +8,8 @@
 /// Multiply and add are separate operations on purpose: `addingProduct` becomes a call to
 /// `fmaf` per lane on targets without FMA instructions, which is far slower. The SIMD loop
 /// and the scalar tail round identically, so a sample's value does not depend on its
-/// position in a row.
+/// position in a row. On processors with AVX2 and FMA, `weightedSum` can hand its rows to
+/// the fused loop of `CFusedRows` instead (see `VectorInstructions`).
 enum RowKernels {
   typealias Vector = SIMD8<Float>
 
@@ -26,18 +29,49 @@ enum RowKernels {
   /// - Parameters:
   ///   - ahead: the lookahead of the input row that the loop reads last from memory.
   ///   - streams: whether whole cache lines of `output` are written with streaming stores.
+  ///   - fused: whether the loop of `CFusedRows` computes the sums, with one fused
+  ///     multiply-add per tap (see `VectorInstructions`); only where it is available.
   /// - Complexity: O(`taps` × `count`); 32 outputs per step are kept in registers, so each
   ///   tap costs one load and one multiply-add per 8 outputs.
   static func weightedSum(
     sources: UnsafePointer<UnsafePointer<Float>>, weights: UnsafePointer<Float>, taps: Int,
     bias: Float, output: UnsafeMutablePointer<Float>, count: Int, ahead: Lookahead = .none,
-    streams: Bool = false
+    streams: Bool = false, fused: Bool = false
   ) {
     let parts = RowParts(output: output, count: count, streams: streams)
+    if fused, taps > 0 {
+      let (start, available) = ahead.span
+      func sum(_ range: Range<Int>, streaming: Bool) {
+        guard !range.isEmpty else { return }
+        ckfused_weighted_sum(
+          sources, weights, taps, bias, output, range.lowerBound, range.upperBound,
+          streaming ? 1 : 0, start, available)
+      }
+      sum(parts.head, streaming: false)
+      sum(parts.lines, streaming: true)
+      sum(parts.tail, streaming: false)
+      return
+    }
+
     let sum = WeightedSum(sources: sources, weights: weights, taps: taps, bias: bias, output: output)
     sum.run(parts.head, ahead, CachedStore.self)
     sum.run(parts.lines, ahead, StreamingStore.self)
     sum.run(parts.tail, ahead, CachedStore.self)
+  }
+
+  /// Sets `first[x]` and `second[x]` for `x` in `0..<count` as `weightedSum` with the
+  /// fused loop and bias 0 sets them from `sources[0..<taps]` and `sources[1...taps]`, with
+  /// one load of each source row for both (see `SeparableBand`).
+  ///
+  /// - Precondition: `taps` is at least 1 and the fused loop is available.
+  static func fusedPairSum(
+    sources: UnsafePointer<UnsafePointer<Float>>, weights: UnsafePointer<Float>, taps: Int,
+    first: UnsafeMutablePointer<Float>, second: UnsafeMutablePointer<Float>, count: Int,
+    ahead: Lookahead
+  ) {
+    precondition(taps >= 1 && VectorInstructions.fusedMultiplyAddAvailable, "fused pair sum needs taps and AVX2 with FMA")
+    let (start, available) = ahead.span
+    ckfused_weighted_sum_pair(sources, weights, taps, first, second, count, start, available)
   }
 
   /// Sets `output[x] = bias + scale · Σ_i sources[i][x]` for `x` in `0..<count`: the sum of

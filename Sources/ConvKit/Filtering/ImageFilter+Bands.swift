@@ -44,7 +44,7 @@ extension ImageFilter {
       let alpha = Filter.kernel(Self.smoothingKernel(of: filter), bias: 0)
       let alphaAlignment = try alpha.rowAlignment(
         inputShape: alphaShape, border: border,
-        execution: ExecutionOptions(threadCount: execution.threadCount))
+        execution: execution.choosingAlgorithm)
       alignment = leastCommonMultiple(alignment, alphaAlignment)
     }
     return alignment

@@ -88,7 +88,7 @@ public struct ImageFilter: Sendable {
     let filteredColour = try filter.apply(
       to: premultiplied, border: border, execution: execution, rows: rows)
     let filteredAlpha = try Filter.kernel(Self.smoothingKernel(of: filter), bias: 0).apply(
-      to: alpha, border: border, execution: ExecutionOptions(threadCount: execution.threadCount),
+      to: alpha, border: border, execution: execution.choosingAlgorithm,
       rows: rows)
 
     var straight = filteredColour

@@ -19,13 +19,15 @@ extension LearningProblem {
     var includedCount: Int
   }
 
-  /// The execution settings of the forward correlations: the direct algorithm.
+  /// The execution settings of the forward correlations: the direct algorithm, with the
+  /// portable instructions.
   ///
   /// The automatic choice depends on the weights (a rank-1 kernel goes to the separable
-  /// passes), so the rounding would change as the kernel changes during learning. Threads
-  /// do not change results, because the engine splits work independently of the thread
-  /// count.
-  static let execution = ExecutionOptions(algorithm: .direct)
+  /// passes), so the rounding would change as the kernel changes during learning. The
+  /// portable instructions give the same values on every processor, so a learned kernel
+  /// and the figures of docs/learn-kernel.md repeat on any machine. Threads do not change
+  /// results, because the engine splits work independently of the thread count.
+  static let execution = ExecutionOptions(algorithm: .direct, vectorInstructions: .portable)
 
   /// Returns the loss over every included target sample and its gradient.
   ///
@@ -148,7 +150,7 @@ extension LearningProblem {
 
       let gradients = try input.correlationGradients(
         weight: weight, outputGradient: Tensor(shape: output.shape, scalars: outputGradient),
-        options: options)
+        options: options, execution: Self.execution)
       return Evaluation(loss: value, gradient: parameterGradient(gradients))
     } catch {
       throw .convolution(error)
