@@ -6,13 +6,14 @@
 #
 #   -t SECONDS  run time per target (default 60)
 #   -p          run the targets at the same time, one process each
-#   TARGET      PNGDecoder, KernelParser (default: both)
+#   TARGET      PNGDecoder, PNGFileDecoder, KernelParser (default: all three)
 #
 # The build goes to $FUZZ_BUILD (default /tmp/convkit-fuzz): the objects, the
 # fuzzers, a working corpus per target that libFuzzer adds new inputs to, a log
 # per target, and findings/TARGET/ with any input that crashed. The committed
-# seeds stay unchanged: Fuzz/Corpus/TARGET, plus the PngSuite files of the tests
-# for PNGDecoder. Exits with status 1 if any target reported a finding.
+# seeds stay unchanged: Fuzz/Corpus/TARGET (PNGFileDecoder uses PNGDecoder's),
+# plus the PngSuite files of the tests for both PNG targets. Exits with status 1
+# if any target reported a finding.
 #
 # Needs the Swift toolchain (its clang and its libFuzzer and AddressSanitizer
 # runtimes) and libpng-dev with pkg-config.
@@ -31,18 +32,18 @@ while getopts "t:p" option; do
   case $option in
     t) seconds=$OPTARG ;;
     p) parallel=1 ;;
-    *) echo "usage: $0 [-t SECONDS] [-p] [PNGDecoder] [KernelParser]" >&2; exit 64 ;;
+    *) echo "usage: $0 [-t SECONDS] [-p] [PNGDecoder] [PNGFileDecoder] [KernelParser]" >&2; exit 64 ;;
   esac
 done
 shift $((OPTIND - 1))
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(PNGDecoder KernelParser)
+  targets=(PNGDecoder PNGFileDecoder KernelParser)
 fi
 for target in "${targets[@]}"; do
   case $target in
-    PNGDecoder | KernelParser) ;;
-    *) echo "unknown target '$target': expected PNGDecoder or KernelParser" >&2; exit 64 ;;
+    PNGDecoder | PNGFileDecoder | KernelParser) ;;
+    *) echo "unknown target '$target': expected PNGDecoder, PNGFileDecoder or KernelParser" >&2; exit 64 ;;
   esac
 done
 
@@ -60,6 +61,16 @@ mkdir -p "$build/include"
 # them, because gold warns about every AddressSanitizer helper symbol.
 swift_flags=(-O -g -parse-as-library -swift-version 6 -sanitize=address,fuzzer -use-ld=lld)
 c_flags=(-O1 -g -fsanitize=address,fuzzer-no-link -I "$root/Sources/CPNGBridge/include")
+
+# The engine's C targets, which ConvKit imports.
+engine_objects=()
+for target in CMemoryHints CFusedRows; do
+  for source in Sources/$target/*.c; do
+    object="$build/$(basename "$source" .c).o"
+    "$clang" "${c_flags[@]}" -I "$root/Sources/$target/include" -c "$source" -o "$object"
+    engine_objects+=("$object")
+  done
+done
 
 echo "Building the fuzzers in $build"
 objects=()
@@ -93,25 +104,36 @@ module CPNGBridge {
   header "$root/Sources/CPNGBridge/include/CPNGBridge.h"
   export *
 }
+module CMemoryHints {
+  header "$root/Sources/CMemoryHints/include/CMemoryHints.h"
+  export *
+}
+module CFusedRows {
+  header "$root/Sources/CFusedRows/include/CFusedRows.h"
+  export *
+}
 MAP
+module_map=(-Xcc -fmodule-map-file="$build/include/module.modulemap")
 
 mapfile -t convkit_sources < <(find Sources/ConvKit -name '*.swift' | sort)
 swiftc "${swift_flags[@]}" -wmo -module-name ConvKit -emit-module \
-  -emit-module-path "$build/ConvKit.swiftmodule" -c "${convkit_sources[@]}" -o "$build/ConvKit.o"
+  -emit-module-path "$build/ConvKit.swiftmodule" "${module_map[@]}" \
+  -c "${convkit_sources[@]}" -o "$build/ConvKit.o"
 
 mapfile -t png_sources < <(find Sources/ConvKitPNG -name '*.swift' | sort)
 swiftc "${swift_flags[@]}" -wmo -module-name ConvKitPNG -emit-module \
-  -emit-module-path "$build/ConvKitPNG.swiftmodule" -I "$build" \
-  -Xcc -fmodule-map-file="$build/include/module.modulemap" \
+  -emit-module-path "$build/ConvKitPNG.swiftmodule" -I "$build" "${module_map[@]}" \
   -c "${png_sources[@]}" -o "$build/ConvKitPNG.o"
 
-swiftc "${swift_flags[@]}" -module-name PNGDecoderFuzzer -I "$build" \
-  -Xcc -fmodule-map-file="$build/include/module.modulemap" \
-  Fuzz/PNGDecoder/main.swift "$build/ConvKitPNG.o" "$build/ConvKit.o" "${objects[@]}" \
-  "${png_libs[@]}" -o "$build/fuzz-PNGDecoder"
+for target in PNGDecoder PNGFileDecoder; do
+  swiftc "${swift_flags[@]}" -module-name "${target}Fuzzer" -I "$build" "${module_map[@]}" \
+    "Fuzz/$target/main.swift" "$build/ConvKitPNG.o" "$build/ConvKit.o" "${objects[@]}" \
+    "${engine_objects[@]}" "${png_libs[@]}" -o "$build/fuzz-$target"
+done
 
-swiftc "${swift_flags[@]}" -module-name KernelParserFuzzer -I "$build" \
-  Fuzz/KernelParser/main.swift "$build/ConvKit.o" -o "$build/fuzz-KernelParser"
+swiftc "${swift_flags[@]}" -module-name KernelParserFuzzer -I "$build" "${module_map[@]}" \
+  Fuzz/KernelParser/main.swift "$build/ConvKit.o" "${engine_objects[@]}" \
+  -o "$build/fuzz-KernelParser"
 
 # MARK: - Run
 
@@ -130,7 +152,10 @@ report() {
 run() {
   local target=$1
   local seeds=("$root/Fuzz/Corpus/$target")
-  if [ "$target" = PNGDecoder ]; then
+  if [ "$target" = PNGFileDecoder ]; then
+    seeds=("$root/Fuzz/Corpus/PNGDecoder")
+  fi
+  if [ "$target" != KernelParser ]; then
     seeds+=("$root/Tests/ConvKitPNGTests/Fixtures/pngsuite/valid")
     seeds+=("$root/Tests/ConvKitPNGTests/Fixtures/pngsuite/invalid")
   fi
