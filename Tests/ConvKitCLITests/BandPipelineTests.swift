@@ -108,21 +108,26 @@ struct BandPipelineTests {
     try #require(mkfifo(fifo, 0o600) == 0)
     let image = PNGImage(pixels: Tensor(shape: [1, 64, 64], repeating: 0.25), layout: .gray)
     let cut = Data(try image.encoded(compressionLevel: 0).prefix(1000))
-    let writer = Thread {
+    let writer = DispatchGroup()
+    let finished = DispatchSemaphore(value: 0)
+    DispatchQueue.global().async(group: writer) {
       FileHandle(forWritingAtPath: fifo)?.write(cut)
-      // Had convkit opened the pipe again, this would let that open return.
-      Thread.sleep(forTimeInterval: 10)
+      // Had convkit opened the pipe again, this open would let that open return.
+      _ = finished.wait(timeout: .now() + 10)
       let late = open(fifo, O_WRONLY | O_NONBLOCK)
       if late >= 0 { close(late) }
     }
-    writer.start()
     let start = Date()
 
     let run = try ConvKitRun.run(["filter", fifo, "--kernel", "sobel", "-o", folder.file("out.png")])
+    let seconds = Date().timeIntervalSince(start)
 
+    // The writer ends before the test does, so the process exits with nothing of it left.
+    finished.signal()
+    #expect(writer.wait(timeout: .now() + 20) == .success, "the writer did not finish")
     #expect(run.status == 1)
     #expect(run.standardError.contains("unexpected end of file"), "\(run.standardError)")
-    #expect(Date().timeIntervalSince(start) < 8)
+    #expect(seconds < 8)
   }
 
   @Test("bands stay small for large kernels")
