@@ -49,7 +49,7 @@ func runProcess(_ command: [String]) -> ProcessRun? {
   if hasTime, let file = fopen(peakFile, "r") {
     var line = [CChar](repeating: 0, count: 64)
     if fgets(&line, Int32(line.count), file) != nil,
-      let kilobytes = Int(String(cString: line).filter(\.isNumber))
+      let kilobytes = Int(String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self).filter(\.isNumber))
     {
       megabytes = Double(kilobytes) / 1024
     }

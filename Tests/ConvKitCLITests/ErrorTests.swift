@@ -9,7 +9,7 @@ struct ErrorTests {
     ("bad kernel string", ["--matrix", "1 2; 3"], 64, "kernel row 2 has 1 weight but row 1 has 2"),
     ("NaN in kernel", ["--matrix", "1 nan 1"], 64, "kernel weight 'nan' in row 1 is not a number"),
     ("unknown kernel", ["--kernel", "sobol"], 64, "unknown kernel 'sobol'; did you mean 'sobel'?"),
-    ("negative sigma", ["--kernel", "gaussian", "--sigma", "-2"], 64, "invalid sigma '-2.0' for kernel gaussian"),
+    ("negative sigma", ["--kernel", "gaussian", "--sigma", "-2"], 64, "invalid sigma '-2' for kernel gaussian"),
     ("parameter of another kernel", ["--kernel", "sobel", "--sigma", "2"], 64, "kernel sobel does not take --sigma"),
     ("two kernels", ["--kernel", "sobel", "--matrix", "1"], 64, "give only one of --kernel, --matrix and --kernel-file"),
     ("option twice", ["--kernel", "sobel", "--kernel", "box"], 64, "option --kernel is given twice"),

@@ -195,7 +195,7 @@ struct HostileInputTests {
     ("NaN divisor", ["--matrix", "1 1", "--divisor", "nan"], "invalid value 'nan' for --divisor: expected a finite number"),
     ("normalize a zero sum", ["--matrix", "-1 0 1", "--normalize"], "cannot normalize a kernel whose weights sum to 0"),
     ("absurd size", ["--kernel", "box", "--size", "10001"], "invalid value '10001' for --size: expected an integer from 1 to 1025"),
-    ("negative sigma", ["--kernel", "gaussian", "--sigma", "-2"], "invalid sigma '-2.0' for kernel gaussian: expected a number greater than 0"),
+    ("negative sigma", ["--kernel", "gaussian", "--sigma", "-2"], "invalid sigma '-2' for kernel gaussian: expected a number greater than 0"),
     ("infinite sigma", ["--kernel", "gaussian", "--sigma", "inf"], "invalid value 'inf' for --sigma: expected a finite number"),
     ("unknown kernel", ["--kernel", "gausian"], "unknown kernel 'gausian'; did you mean 'gaussian'?"),
     ("unknown kernel far from any", ["--kernel", "zzzzzzzz"], "unknown kernel 'zzzzzzzz' (run 'convkit kernels' to list them)"),

@@ -80,7 +80,7 @@ extension Kernel {
     guard sigma > 0, sigma.isFinite, gaussianSize(sigma: sigma) <= maximumSide || size != nil
     else {
       throw .invalidParameter(
-        kernel: "gaussian", name: "sigma", value: "\(sigma)",
+        kernel: "gaussian", name: "sigma", value: parameterText(sigma),
         expected: "a number greater than 0 and at most \((maximumSide - 1) / 6)")
     }
     let size = size ?? gaussianSize(sigma: sigma)
@@ -103,7 +103,7 @@ extension Kernel {
   {
     guard amount >= 0, amount.isFinite else {
       throw .invalidParameter(
-        kernel: "unsharp", name: "amount", value: "\(amount)",
+        kernel: "unsharp", name: "amount", value: parameterText(amount),
         expected: "a finite number of at least 0")
     }
     let blur: Kernel
@@ -127,4 +127,10 @@ extension Kernel {
     let total = raw.reduce(0, +)
     return raw.map { $0 / total }
   }
+}
+
+/// Returns `value` as a user would type it: `-2` rather than `-2.0` for a whole number.
+private func parameterText(_ value: Double) -> String {
+  guard value.isFinite, value == value.rounded(), abs(value) < 1e15 else { return "\(value)" }
+  return "\(Int(value))"
 }
