@@ -69,14 +69,14 @@ struct Filter1DCommandTests {
 
 @Suite("convkit filter --volume")
 struct VolumeFilterTests {
-  @Test("gaussian3d agrees with scipy within 1")
-  func gaussianAgainstScipy() throws {
+  @Test("gaussian3d agrees with scipy within 1", arguments: [[], ["--portable"]])
+  func gaussianAgainstScipy(loop: [String]) throws {
     let folder = try TemporaryFolder()
     defer { folder.remove() }
     let input = Repository.fixture("volume/input")
 
     let run = try ConvKitRun.run(
-      ["filter", "--volume", input, "--kernel", "gaussian3d", "--sigma", "1.5", "-o", folder.path + "/"])
+      ["filter", "--volume", input, "--kernel", "gaussian3d", "--sigma", "1.5", "-o", folder.path + "/"] + loop)
 
     #expect(run.status == 0, "\(run.standardError)")
     let names = (0..<16).map { String(format: "slice_%02d.png", $0) }

@@ -1,3 +1,4 @@
+import ConvKit
 import ConvKitPNG
 import Foundation
 import Testing
@@ -20,6 +21,40 @@ struct FilterEngineOptionTests {
     let actual = try PNGImage(contentsOf: folder.file("chosen.png")).pixels.scalars
     let difference = zip(expected, actual).map { abs($0 - $1) }.max() ?? 0
     #expect(difference <= 1.5 / 65535, "largest difference \(difference * 65535) in 16-bit levels")
+  }
+
+  /// `--portable` must give what the library's portable loop gives, encoded the same way.
+  /// Where the fused loop runs by default, the two loops round a few 16-bit samples to
+  /// different levels, which shows that the option changed the loop.
+  @Test("portable option selects the portable loop")
+  func portableLoop() throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    let input = Repository.sampleImage("camera.png")
+    let arguments = ["filter", input, "-k", "gaussian", "--sigma", "2", "--depth", "16"]
+
+    let portable = try ConvKitRun.run(arguments + ["--portable", "-o", folder.file("portable.png")])
+    let automatic = try ConvKitRun.run(arguments + ["-o", folder.file("auto.png")])
+    #expect(portable.status == 0, "\(portable.standardError)")
+    #expect(automatic.status == 0, "\(automatic.standardError)")
+
+    let image = try PNGImage(contentsOf: input)
+    var filter = ImageFilter(filter: .kernel(try Kernel.gaussian(sigma: 2)))
+    filter.execution.vectorInstructions = .portable
+    let library = PNGImage(
+      pixels: try filter.apply(to: image.pixels, hasAlpha: false), layout: image.layout,
+      bitDepth: 16, colorSpace: image.colorSpace)
+    let expected = try PNGImage.decode(library.encoded(compressionLevel: 1), name: "library").pixels
+    let actual = try PNGImage(contentsOf: folder.file("portable.png")).pixels
+    let differing = zip(actual.scalars, expected.scalars).filter { $0 != $1 }.count
+    #expect(actual.shape == expected.shape)
+    #expect(differing == 0, "\(differing) samples differ from the library's portable result")
+
+    if VectorInstructions.fusedMultiplyAddAvailable {
+      let fused = try PNGImage(contentsOf: folder.file("auto.png")).pixels
+      let changed = zip(fused.scalars, actual.scalars).filter { $0 != $1 }.count
+      #expect(changed > 0, "the default run gave the portable loop's samples")
+    }
   }
 
   @Test("box runs on running sums")

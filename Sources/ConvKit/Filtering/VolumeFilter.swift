@@ -67,11 +67,14 @@ public enum VolumeFilter: Equatable, Sendable {
   }
 
   /// Returns the filtered volume, as large as the input, with the outside extended by
-  /// `border`.
+  /// `border`, computed as `execution` sets.
   ///
   /// - Parameter volume: `[C, D, H, W]`.
-  /// - Throws: `ConvolutionError` when the volume is not rank 4.
-  public func apply(to volume: Tensor, border: BorderMode) throws(ConvolutionError) -> Tensor {
+  /// - Throws: `ConvolutionError` when the volume is not rank 4, or the algorithm set in
+  ///   `execution` cannot compute a correlation.
+  public func apply(
+    to volume: Tensor, border: BorderMode, execution: ExecutionOptions = .automatic
+  ) throws(ConvolutionError) -> Tensor {
     guard volume.rank == 4 else {
       throw .rankMismatch(input: volume.shape, weight: [volume.shape.first ?? 1, 1, 1, 1, 1])
     }
@@ -80,11 +83,13 @@ public enum VolumeFilter: Equatable, Sendable {
 
     switch self {
     case .kernel(let kernel):
-      return try volume.correlated(with: Self.depthwise(kernel, channels: channels), options: options)
+      return try volume.correlated(
+        with: Self.depthwise(kernel, channels: channels), options: options, execution: execution)
     case .gradientMagnitude(let kernels):
       var sumOfSquares = [Float](repeating: 0, count: volume.count)
       for kernel in kernels {
-        let derivative = try volume.correlated(with: Self.depthwise(kernel, channels: channels), options: options)
+        let derivative = try volume.correlated(
+          with: Self.depthwise(kernel, channels: channels), options: options, execution: execution)
         for index in sumOfSquares.indices {
           sumOfSquares[index] += derivative.scalars[index] * derivative.scalars[index]
         }

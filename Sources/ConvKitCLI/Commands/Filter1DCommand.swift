@@ -31,6 +31,7 @@ struct Filter1DCommand: Command {
     OptionSpec("divisor", value: "D", help: "Divide every custom weight by D."),
     OptionSpec("normalize", help: "Scale custom weights to sum to 1."),
     OptionSpec("border", short: "b", value: "MODE", help: "Border mode: constant, constant:V, replicate, reflect101 (default), symmetric, wrap."),
+    FilterCommand.portableOption,
   ]
 
   static let kernelNames = ["identity", "box", "gaussian", "derivative", "second-derivative"]
@@ -40,6 +41,7 @@ struct Filter1DCommand: Command {
   let column: Int
   let kernel: Kernel
   let border: BorderMode
+  let vectorInstructions: VectorInstructions
 
   init(_ arguments: ParsedArguments) throws(UsageError) {
     guard arguments.positionals.count <= 1 else {
@@ -49,6 +51,7 @@ struct Filter1DCommand: Command {
     output = arguments.value("output-file").flatMap { $0 == "-" ? nil : $0 }
     column = try arguments.integer("column", in: 1...10_000) ?? 1
     border = try FilterCommand.border(arguments.value("border")) ?? .reflect101
+    vectorInstructions = FilterCommand.vectorInstructions(arguments)
     do {
       kernel = try Self.kernel(arguments)
     } catch let error as UsageError {
@@ -67,7 +70,9 @@ struct Filter1DCommand: Command {
 
     let samples = Tensor(shape: [1, signal.values.count], scalars: signal.values.map(Float.init))
     let weight = Tensor(shape: [1, 1, kernel.columns], scalars: kernel.values)
-    let filtered = try samples.correlated(with: weight, options: ConvolutionOptions(padding: .same, border: border))
+    let filtered = try samples.correlated(
+      with: weight, options: ConvolutionOptions(padding: .same, border: border),
+      execution: ExecutionOptions(vectorInstructions: vectorInstructions))
 
     var lines = signal.header.map { [$0] } ?? []
     lines += filtered.scalars.map { MatrixFormatter.format($0, digits: 7) }

@@ -57,6 +57,7 @@ struct FilterCommand: Command {
     InputReader.maximumPixelsOption,
     OptionSpec("compression", value: "C", help: "PNG compression: fast (default: zlib level 1, SUB row filter, run-length), small (level 6, adaptive filters, several times slower), or a zlib level 0 to 9."),
     OptionSpec("algorithm", value: "NAME", help: "Convolution algorithm: auto (default: chosen per kernel), direct, separable, running-sum, fft."),
+    FilterCommand.portableOption,
     OptionSpec("verbose", short: "v", help: "Print each file, its size, the algorithm and the time taken to standard error."),
     OptionSpec("volume", help: "Treat the inputs (PNG slices, or one folder of them) as one volume for a 3D kernel: gaussian3d, sobel3d, box3d."),
   ]
@@ -111,6 +112,14 @@ struct FilterCommand: Command {
       throw .invalidValue("compression", name, expected: "fast, small or a zlib level from 0 to 9")
     }
     return compression
+  }
+
+  /// The `--portable` flag of `filter` and `filter1d`.
+  static let portableOption = OptionSpec("portable", help: "Use the portable loop, whose results are the same on every processor (default: fused multiply-add where x86-64 has AVX2 and FMA).")
+
+  /// Returns the vector instructions that `--portable` selects.
+  static func vectorInstructions(_ arguments: ParsedArguments) -> VectorInstructions {
+    arguments.flag("portable") ? .portable : .automatic
   }
 
   /// Returns the `--algorithm` choice: `nil` for `auto` or no option, so ConvKit chooses.

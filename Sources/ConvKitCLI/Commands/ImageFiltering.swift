@@ -32,6 +32,7 @@ struct ImageFiltering {
       filter: selection.filter, border: border,
       mapping: mapping.flatMap(OutputMapping.init(rawValue:)) ?? selection.defaultMapping)
     filter.execution.algorithm = try FilterCommand.algorithm(arguments)
+    filter.execution.vectorInstructions = FilterCommand.vectorInstructions(arguments)
     try Self.checkAlgorithm(of: filter)
     self.filter = filter
     depth = try arguments.choice("depth", from: ["8", "16"]).flatMap { Int($0) }

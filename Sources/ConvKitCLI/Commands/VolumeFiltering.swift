@@ -15,6 +15,7 @@ struct VolumeFiltering {
   let createFolders: Bool
   let maximumPixels: Int
   let verbose: Bool
+  let vectorInstructions: VectorInstructions
 
   init(_ arguments: ParsedArguments) throws(UsageError) {
     for option in ["matrix", "kernel-file", "divisor", "normalize", "amount"]
@@ -50,6 +51,7 @@ struct VolumeFiltering {
     createFolders = arguments.flag("mkdir")
     maximumPixels = try InputReader.maximumPixels(arguments) ?? PNGImage.defaultMaximumPixels
     verbose = arguments.flag("verbose")
+    vectorInstructions = FilterCommand.vectorInstructions(arguments)
   }
 
   func run() throws {
@@ -60,7 +62,8 @@ struct VolumeFiltering {
     let images = try slices.map { try InputReader.readImage($0, maximumPixels: maximumPixels) }
     let (volume, alphas) = try stack(images)
 
-    let filtered = try filter.apply(to: volume, border: border)
+    let filtered = try filter.apply(
+      to: volume, border: border, execution: ExecutionOptions(vectorInstructions: vectorInstructions))
     let mapped = Tensor(shape: filtered.shape, scalars: mapping.apply(to: filtered.scalars))
 
     for (index, job) in jobs.enumerated() {
