@@ -57,6 +57,20 @@ struct FilterEngineOptionTests {
     }
   }
 
+  @Test("verbose names the fused loop")
+  func verboseFusedLoop() throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    let arguments = ["filter", Repository.sampleImage("coins.png"), "-k", "gaussian", "--sigma", "2", "-v"]
+
+    let automatic = try ConvKitRun.run(arguments + ["-o", folder.file("auto.png")])
+    let portable = try ConvKitRun.run(arguments + ["--portable", "-o", folder.file("portable.png")])
+
+    let fused = "algorithm separable with fused multiply-add,"
+    #expect(automatic.standardError.contains(fused) == VectorInstructions.fusedMultiplyAddAvailable, "\(automatic.standardError)")
+    #expect(portable.standardError.contains("algorithm separable,"), "\(portable.standardError)")
+  }
+
   @Test("box runs on running sums")
   func runningSum() throws {
     let folder = try TemporaryFolder()

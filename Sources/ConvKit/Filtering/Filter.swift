@@ -118,6 +118,17 @@ public enum Filter: Equatable, Sendable {
       .map(\.algorithm)
   }
 
+  /// Returns whether any correlation the filter runs on an input of shape `inputShape`
+  /// sums its rows with the fused multiply-add loop (see `VectorInstructions`).
+  ///
+  /// - Throws: as `apply(to:border:execution:)`.
+  public func usesFusedMultiplyAdd(
+    inputShape: [Int], border: BorderMode, execution: ExecutionOptions = .automatic
+  ) throws(ConvolutionError) -> Bool {
+    try correlators(inputShape: inputShape, border: border, execution: execution, rows: .same)
+      .contains { $0.usesFusedMultiplyAdd }
+  }
+
   /// Returns the row alignment of the correlations that `apply(to:border:execution:rows:)`
   /// runs with `rows` `.valid` (see `PreparedPath.rowAlignment`): their least common
   /// multiple.

@@ -67,6 +67,17 @@ public struct ImageFilter: Sendable {
       execution: execution)
   }
 
+  /// Returns whether `apply(to:hasAlpha:)` sums rows of the colour channels with the fused
+  /// multiply-add loop, as `Filter.usesFusedMultiplyAdd(inputShape:border:execution:)`
+  /// reports it.
+  ///
+  /// - Throws: as `algorithms(imageShape:hasAlpha:)`.
+  public func usesFusedMultiplyAdd(imageShape: [Int], hasAlpha: Bool) throws(ConvolutionError) -> Bool {
+    try filter.usesFusedMultiplyAdd(
+      inputShape: Self.colourShape(of: imageShape, hasAlpha: hasAlpha), border: border,
+      execution: execution)
+  }
+
   /// Returns the shape of an image's colour channels: one channel fewer with alpha.
   static func colourShape(of imageShape: [Int], hasAlpha: Bool) -> [Int] {
     var shape = imageShape

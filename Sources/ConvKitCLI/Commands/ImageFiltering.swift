@@ -84,9 +84,12 @@ struct ImageFiltering {
 
     if verbose {
       let seconds = Date().timeIntervalSince(start)
-      let algorithms = Self.describe(
-        try? filter.algorithms(imageShape: summary.inputShape, hasAlpha: summary.inputLayout.hasAlpha),
-        of: filter.filter)
+      let (shape, hasAlpha) = (summary.inputShape, summary.inputLayout.hasAlpha)
+      var algorithms = Self.describe(
+        try? filter.algorithms(imageShape: shape, hasAlpha: hasAlpha), of: filter.filter)
+      if (try? filter.usesFusedMultiplyAdd(imageShape: shape, hasAlpha: hasAlpha)) == true {
+        algorithms += " with fused multiply-add"
+      }
       let bands = summary.bandRows.map { ", in bands of \($0) rows" }
         ?? ", whole image (\(summary.wholeReason))"
       printError(
