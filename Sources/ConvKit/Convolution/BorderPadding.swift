@@ -26,23 +26,14 @@ struct BorderPadding {
   ///
   /// - Complexity: O(planes × padded volume).
   func pad(_ input: [Float]) -> [Float] {
-    let (pd, ph, pw) = (paddedSize[0], paddedSize[1], paddedSize[2])
-    let (id, ih, iw) = (inputSize[0], inputSize[1], inputSize[2])
-    let constant = border.constantValue
-    var padded = [Float](repeating: constant, count: planes * pd * ph * pw)
-    let (mapD, mapH, mapW) = (sourceMaps[0], sourceMaps[1], sourceMaps[2])
+    var padded = [Float](repeating: border.constantValue, count: planes * paddedSize.reduce(1, *))
+    let mapW = sourceMaps[2]
 
     input.withUnsafeBufferPointer { source in
       padded.withUnsafeMutableBufferPointer { target in
-        for plane in 0..<planes {
-          for z in 0..<pd where mapD[z] >= 0 {
-            for y in 0..<ph where mapH[y] >= 0 {
-              let sourceRow = ((plane * id + mapD[z]) * ih + mapH[y]) * iw
-              let targetRow = ((plane * pd + z) * ph + y) * pw
-              for x in 0..<pw where mapW[x] >= 0 {
-                target[targetRow + x] = source[sourceRow + mapW[x]]
-              }
-            }
+        forEachCopiedRow { inputRow, paddedRow in
+          for x in 0..<paddedSize[2] where mapW[x] >= 0 {
+            target[paddedRow + x] = source[inputRow + mapW[x]]
           }
         }
       }
@@ -56,26 +47,33 @@ struct BorderPadding {
   ///
   /// - Complexity: O(planes × padded volume).
   func fold(_ paddedGradient: [Float]) -> [Float] {
-    let (pd, ph, pw) = (paddedSize[0], paddedSize[1], paddedSize[2])
-    let (id, ih, iw) = (inputSize[0], inputSize[1], inputSize[2])
-    var gradient = [Float](repeating: 0, count: planes * id * ih * iw)
-    let (mapD, mapH, mapW) = (sourceMaps[0], sourceMaps[1], sourceMaps[2])
+    var gradient = [Float](repeating: 0, count: planes * inputSize.reduce(1, *))
+    let mapW = sourceMaps[2]
 
     paddedGradient.withUnsafeBufferPointer { source in
       gradient.withUnsafeMutableBufferPointer { target in
-        for plane in 0..<planes {
-          for z in 0..<pd where mapD[z] >= 0 {
-            for y in 0..<ph where mapH[y] >= 0 {
-              let targetRow = ((plane * id + mapD[z]) * ih + mapH[y]) * iw
-              let sourceRow = ((plane * pd + z) * ph + y) * pw
-              for x in 0..<pw where mapW[x] >= 0 {
-                target[targetRow + mapW[x]] += source[sourceRow + x]
-              }
-            }
+        forEachCopiedRow { inputRow, paddedRow in
+          for x in 0..<paddedSize[2] where mapW[x] >= 0 {
+            target[inputRow + mapW[x]] += source[paddedRow + x]
           }
         }
       }
     }
     return gradient
+  }
+
+  /// Calls `body` for each padded row that copies an input row (not a constant one), in
+  /// order, with the offsets of the input row and of the padded row.
+  private func forEachCopiedRow(_ body: (_ inputRow: Int, _ paddedRow: Int) -> Void) {
+    let (pd, ph, pw) = (paddedSize[0], paddedSize[1], paddedSize[2])
+    let (id, ih, iw) = (inputSize[0], inputSize[1], inputSize[2])
+    let (mapD, mapH) = (sourceMaps[0], sourceMaps[1])
+    for plane in 0..<planes {
+      for z in 0..<pd where mapD[z] >= 0 {
+        for y in 0..<ph where mapH[y] >= 0 {
+          body(((plane * id + mapD[z]) * ih + mapH[y]) * iw, ((plane * pd + z) * ph + y) * pw)
+        }
+      }
+    }
   }
 }
