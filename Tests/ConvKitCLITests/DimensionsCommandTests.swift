@@ -120,6 +120,15 @@ struct VolumeFilterTests {
     #expect(run.standardError.contains("every slice needs the same size"))
   }
 
+  @Test("algorithm option with --volume is rejected")
+  func algorithmRejected() throws {
+    let run = try ConvKitRun.run(
+      ["filter", "--volume", Repository.fixture("volume/input"), "--kernel", "gaussian3d",
+       "--algorithm", "running-sum", "-o", "/tmp/"])
+    #expect(run.status == 64)
+    #expect(run.standardError.contains("--algorithm running-sum does not apply to --volume"), "\(run.standardError)")
+  }
+
   @Test("2D kernel name with --volume suggests a 3D one")
   func wrongKernel() throws {
     let run = try ConvKitRun.run(["filter", "--volume", Repository.fixture("volume/input"), "--kernel", "gaussian", "-o", "/tmp/"])

@@ -115,7 +115,7 @@ struct FilterCommand: Command {
   }
 
   /// The `--portable` flag of `filter` and `filter1d`.
-  static let portableOption = OptionSpec("portable", help: "Use the portable loop, whose results are the same on every processor (default: fused multiply-add where x86-64 has AVX2 and FMA).")
+  static let portableOption = OptionSpec("portable", help: "Use portable arithmetic, whose results are the same on every processor. Without it, direct and separable sums use the faster fused multiply-add where x86-64 has AVX2 and FMA.")
 
   /// Returns the vector instructions that `--portable` selects.
   static func vectorInstructions(_ arguments: ParsedArguments) -> VectorInstructions {

@@ -88,7 +88,9 @@ struct ImageFiltering {
       var algorithms = Self.describe(
         try? filter.algorithms(imageShape: shape, hasAlpha: hasAlpha), of: filter.filter)
       if (try? filter.usesFusedMultiplyAdd(imageShape: shape, hasAlpha: hasAlpha)) == true {
-        algorithms += " with fused multiply-add"
+        algorithms += ", fused multiply-add"
+      } else if filter.execution.vectorInstructions == .portable {
+        algorithms += ", portable arithmetic"
       }
       let bands = summary.bandRows.map { ", in bands of \($0) rows" }
         ?? ", whole image (\(summary.wholeReason))"

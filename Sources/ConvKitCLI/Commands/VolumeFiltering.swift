@@ -22,6 +22,10 @@ struct VolumeFiltering {
     where arguments.value(option) != nil || arguments.flag(option) {
       throw UsageError("--\(option) does not apply to --volume; give --kernel gaussian3d, sobel3d or box3d")
     }
+    if let algorithm = arguments.value("algorithm") {
+      throw UsageError(
+        "--algorithm \(algorithm) does not apply to --volume: 3D kernels always run the direct sum; leave --algorithm out")
+    }
     guard let name = arguments.value("kernel") else {
       throw UsageError("missing kernel; --volume needs --kernel gaussian3d, sobel3d or box3d")
     }
