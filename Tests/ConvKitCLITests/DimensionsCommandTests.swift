@@ -1,3 +1,4 @@
+import ConvKit
 import ConvKitPNG
 import Foundation
 import Testing
@@ -76,9 +77,14 @@ struct VolumeFilterTests {
     let input = Repository.fixture("volume/input")
 
     let run = try ConvKitRun.run(
-      ["filter", "--volume", input, "--kernel", "gaussian3d", "--sigma", "1.5", "-o", folder.path + "/"] + loop)
+      ["filter", "--volume", input, "--kernel", "gaussian3d", "--sigma", "1.5", "-v", "-o", folder.path + "/"] + loop)
 
     #expect(run.status == 0, "\(run.standardError)")
+    var arithmetic = VectorInstructions.fusedMultiplyAddAvailable ? "fused multiply-add" : "in "
+    if loop == ["--portable"] {
+      arithmetic = "portable arithmetic"
+    }
+    #expect(run.standardError.contains("algorithm direct, \(arithmetic)"), "\(run.standardError)")
     let names = (0..<16).map { String(format: "slice_%02d.png", $0) }
     #expect(Set(folder.contents) == Set(names))
     for name in names {

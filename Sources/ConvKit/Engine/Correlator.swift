@@ -5,7 +5,7 @@
 ///     let correlator = try Correlator(
 ///       inputShape: [3, 4096, 4096], weight: Kernel.sobelX.depthwiseWeight(channels: 3),
 ///       options: ConvolutionOptions(padding: .same, border: .reflect101, groups: 3))
-///     print(correlator.algorithm)  // separable
+///     print(correlator.algorithm)  // direct: the 3x3 stencil
 ///     var output = Tensor(shape: correlator.outputShape)
 ///     correlator.run(image, into: &output)  // reuses output's storage
 ///
