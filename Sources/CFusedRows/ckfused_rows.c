@@ -8,8 +8,8 @@
 typedef float ckfused_float8 __attribute__((ext_vector_type(8), aligned(4)));
 typedef float ckfused_aligned8 __attribute__((ext_vector_type(8), aligned(32)));
 
-/// Samples per step of the main loop: eight vectors, so that eight fused multiply-adds are
-/// in flight, enough to cover their latency on two execution ports.
+/// Samples per step of the main loop: eight vectors with independent sums, so that the
+/// processor can keep several fused multiply-adds in flight at once.
 enum { CKFUSED_BLOCK = 64, CKFUSED_LINE = 16 };
 
 int ckfused_available(void) {

@@ -205,6 +205,18 @@ struct EngineTests {
     }
   }
 
+  @Test("choosing algorithm keeps other settings")
+  func choosingAlgorithm() {
+    let requested = ExecutionOptions(
+      algorithm: .fft, threadCount: 3, cacheBypass: .never, vectorInstructions: .portable)
+    let chosen = requested.choosingAlgorithm
+
+    #expect(chosen.algorithm == nil)
+    #expect(chosen.threadCount == 3)
+    #expect(chosen.cacheBypass == .never)
+    #expect(chosen.vectorInstructions == .portable)
+  }
+
   @Test("cache bypass follows the output size")
   func cacheBypassPolicy() throws {
     let small = CacheBypass.automaticThreshold / MemoryLayout<Float>.size - 1

@@ -29,11 +29,11 @@ void ckfused_weighted_sum(
     ptrdiff_t taps, float bias, float *_Nonnull output, ptrdiff_t first, ptrdiff_t end,
     int streams, const float *_Nullable ahead, ptrdiff_t ahead_count);
 
-/// Sets two rows as `ckfused_weighted_sum` with `first` 0 and `bias` 0 would, from the
-/// `taps + 1` rows of `sources`: `first_row` from `sources[0..<taps]` and `second_row`
-/// from `sources[1...taps]`, with the same `weights`. Each source row is loaded once for
-/// both, which halves the loads of a column pass whose rows come from the L2 cache. The
-/// values equal those of two calls of `ckfused_weighted_sum`.
+/// Computes two rows from the `taps + 1` rows of `sources`, with the same `weights`:
+/// `first_row` from `sources[0..<taps]` and `second_row` from `sources[1...taps]`, for
+/// `x` in `0..<count` and with no bias. The values equal those of two calls of
+/// `ckfused_weighted_sum`. Each source row is loaded once for both rows, which halves the
+/// loads of a column pass whose rows come from the L2 cache.
 void ckfused_weighted_sum_pair(
     const float *_Nonnull const *_Nonnull sources, const float *_Nonnull weights,
     ptrdiff_t taps, float *_Nonnull first_row, float *_Nonnull second_row, ptrdiff_t count,

@@ -59,9 +59,9 @@ enum RowKernels {
     sum.run(parts.tail, ahead, CachedStore.self)
   }
 
-  /// Sets `first[x]` and `second[x]` for `x` in `0..<count` as `weightedSum` with the
-  /// fused loop and bias 0 sets them from `sources[0..<taps]` and `sources[1...taps]`, with
-  /// one load of each source row for both (see `SeparableBand`).
+  /// Computes two rows with the fused loop and no bias: `first` from `sources[0..<taps]`
+  /// and `second` from `sources[1...taps]`, for `x` in `0..<count`. The values equal those
+  /// of two `weightedSum` calls, but each source row is loaded once (see `SeparableBand`).
   ///
   /// - Precondition: `taps` is at least 1 and the fused loop is available.
   static func fusedPairSum(

@@ -11,7 +11,7 @@ final class SeparableBand {
   private let fused: Bool
   private let streams: Bool
   private let plane: UnsafePointer<Float>
-  private let outputRow: (Int) -> UnsafeMutablePointer<Float>
+  private let outputPlane: UnsafeMutablePointer<Float>
   private let constantRow: UnsafePointer<Float>
   private let columnTaps: [Int]
   private let columnWeights: [Float]
@@ -29,12 +29,12 @@ final class SeparableBand {
     outputPlane: UnsafeMutablePointer<Float>, constantRow: UnsafePointer<Float>, streams: Bool
   ) {
     let plan = correlation.sweep.plan
-    let (kh, kw, ow) = (plan.kernelSize[1], plan.kernelSize[2], plan.outputSize[2])
+    let (kh, kw) = (plan.kernelSize[1], plan.kernelSize[2])
     sweep = correlation.sweep
     fused = correlation.fused
     self.streams = streams
     self.plane = plane
-    outputRow = { outputPlane + $0 * ow }
+    self.outputPlane = outputPlane
     self.constantRow = constantRow
 
     columnTaps = (0..<kh).filter { correlation.columnFactors[co * kh + $0] != 0 }
@@ -64,7 +64,7 @@ final class SeparableBand {
       let count = isPair ? 2 : 1
       columnPass(row: row, count: count)
       for index in 0..<count {
-        rowPass(buffer: buffers + index * sweep.paddedWidth, output: outputRow(row + index))
+        rowPass(buffer: buffers + index * sweep.paddedWidth, output: outputPlane + (row + index) * sweep.plan.outputSize[2])
       }
       row += count
     }

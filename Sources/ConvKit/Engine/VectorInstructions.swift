@@ -1,7 +1,7 @@
 import CFusedRows
 
-/// The instructions of the weighted row sums, the inner loop of the direct path (kernels
-/// that are neither 3x3 stencils nor rank 1) and of both separable passes.
+/// The instructions of the weighted row sums: the inner loop of the direct sum at width
+/// stride 1 (except for the 3x3 stencils) and of both separable passes.
 ///
 /// The portable loop is written with Swift's `SIMD8<Float>`. SwiftPM compiles it for the
 /// target's baseline, SSE2 on x86-64, where a multiply and an add are separate instructions

@@ -75,27 +75,66 @@ public enum VolumeFilter: Equatable, Sendable {
   public func apply(
     to volume: Tensor, border: BorderMode, execution: ExecutionOptions = .automatic
   ) throws(ConvolutionError) -> Tensor {
-    guard volume.rank == 4 else {
-      throw .rankMismatch(input: volume.shape, weight: [volume.shape.first ?? 1, 1, 1, 1, 1])
+    let correlators = try correlators(volumeShape: volume.shape, border: border, execution: execution)
+    guard correlators.count > 1 else {
+      return correlators[0].run(volume)
     }
-    let channels = volume.shape[0]
-    let options = ConvolutionOptions(padding: .same, border: border, groups: channels)
 
-    switch self {
-    case .kernel(let kernel):
-      return try volume.correlated(
-        with: Self.depthwise(kernel, channels: channels), options: options, execution: execution)
-    case .gradientMagnitude(let kernels):
-      var sumOfSquares = [Float](repeating: 0, count: volume.count)
-      for kernel in kernels {
-        let derivative = try volume.correlated(
-          with: Self.depthwise(kernel, channels: channels), options: options, execution: execution)
-        for index in sumOfSquares.indices {
-          sumOfSquares[index] += derivative.scalars[index] * derivative.scalars[index]
-        }
+    var sumOfSquares = [Float](repeating: 0, count: volume.count)
+    for correlator in correlators {
+      let derivative = correlator.run(volume)
+      for index in sumOfSquares.indices {
+        sumOfSquares[index] += derivative.scalars[index] * derivative.scalars[index]
       }
-      return Tensor(shape: volume.shape, scalars: sumOfSquares.map { $0.squareRoot() })
     }
+    return Tensor(shape: volume.shape, scalars: sumOfSquares.map { $0.squareRoot() })
+  }
+
+  /// Returns the algorithm of each correlation that `apply(to:border:execution:)` runs on a
+  /// volume of shape `volumeShape`: one, or one per kernel of `gradientMagnitude`.
+  ///
+  /// - Throws: as `apply(to:border:execution:)`.
+  public func algorithms(
+    volumeShape: [Int], border: BorderMode, execution: ExecutionOptions = .automatic
+  ) throws(ConvolutionError) -> [ConvolutionAlgorithm] {
+    try correlators(volumeShape: volumeShape, border: border, execution: execution).map(\.algorithm)
+  }
+
+  /// Returns whether any correlation that `apply(to:border:execution:)` runs on a volume of
+  /// shape `volumeShape` sums its rows with the fused multiply-add loop (see
+  /// `VectorInstructions`).
+  ///
+  /// - Throws: as `apply(to:border:execution:)`.
+  public func usesFusedMultiplyAdd(
+    volumeShape: [Int], border: BorderMode, execution: ExecutionOptions = .automatic
+  ) throws(ConvolutionError) -> Bool {
+    try correlators(volumeShape: volumeShape, border: border, execution: execution)
+      .contains { $0.usesFusedMultiplyAdd }
+  }
+
+  /// Prepares the correlations of `apply(to:border:execution:)`, one per kernel.
+  private func correlators(
+    volumeShape: [Int], border: BorderMode, execution: ExecutionOptions
+  ) throws(ConvolutionError) -> [Correlator] {
+    guard volumeShape.count == 4 else {
+      throw .rankMismatch(input: volumeShape, weight: [volumeShape.first ?? 1, 1, 1, 1, 1])
+    }
+    let channels = volumeShape[0]
+    let options = ConvolutionOptions(padding: .same, border: border, groups: channels)
+    let kernels: [Tensor]
+    switch self {
+    case .kernel(let kernel): kernels = [kernel]
+    case .gradientMagnitude(let derivatives): kernels = derivatives
+    }
+
+    var correlators: [Correlator] = []
+    for kernel in kernels {
+      correlators.append(
+        try Correlator(
+          inputShape: volumeShape, weight: Self.depthwise(kernel, channels: channels),
+          options: options, execution: execution))
+    }
+    return correlators
   }
 
   private static func depthwise(_ kernel: Tensor, channels: Int) -> Tensor {

@@ -117,6 +117,15 @@ struct FilterCommand: Command {
   /// The `--portable` flag of `filter` and `filter1d`.
   static let portableOption = OptionSpec("portable", help: "Use portable arithmetic, whose results are the same on every processor. Without it, direct and separable sums use the faster fused multiply-add where x86-64 has AVX2 and FMA.")
 
+  /// Returns the note on the arithmetic that `--verbose` adds after the algorithm: the fused
+  /// multiply-add loop when a correlation ran it, `--portable` when given, else nothing.
+  static func arithmeticNote(usesFusedMultiplyAdd: Bool?, instructions: VectorInstructions) -> String {
+    if usesFusedMultiplyAdd == true {
+      return ", fused multiply-add"
+    }
+    return instructions == .portable ? ", portable arithmetic" : ""
+  }
+
   /// Returns the vector instructions that `--portable` selects.
   static func vectorInstructions(_ arguments: ParsedArguments) -> VectorInstructions {
     arguments.flag("portable") ? .portable : .automatic

@@ -85,13 +85,11 @@ struct ImageFiltering {
     if verbose {
       let seconds = Date().timeIntervalSince(start)
       let (shape, hasAlpha) = (summary.inputShape, summary.inputLayout.hasAlpha)
-      var algorithms = Self.describe(
+      let algorithms = Self.describe(
         try? filter.algorithms(imageShape: shape, hasAlpha: hasAlpha), of: filter.filter)
-      if (try? filter.usesFusedMultiplyAdd(imageShape: shape, hasAlpha: hasAlpha)) == true {
-        algorithms += ", fused multiply-add"
-      } else if filter.execution.vectorInstructions == .portable {
-        algorithms += ", portable arithmetic"
-      }
+        + FilterCommand.arithmeticNote(
+          usesFusedMultiplyAdd: try? filter.usesFusedMultiplyAdd(imageShape: shape, hasAlpha: hasAlpha),
+          instructions: filter.execution.vectorInstructions)
       let bands = summary.bandRows.map { ", in bands of \($0) rows" }
         ?? ", whole image (\(summary.wholeReason))"
       printError(

@@ -66,25 +66,31 @@ struct VolumeFiltering {
     let images = try slices.map { try InputReader.readImage($0, maximumPixels: maximumPixels) }
     let (volume, alphas) = try stack(images)
 
-    let filtered = try filter.apply(
-      to: volume, border: border, execution: ExecutionOptions(vectorInstructions: vectorInstructions))
+    let execution = ExecutionOptions(vectorInstructions: vectorInstructions)
+    let filtered = try filter.apply(to: volume, border: border, execution: execution)
     let mapped = Tensor(shape: filtered.shape, scalars: mapping.apply(to: filtered.scalars))
 
     for (index, job) in jobs.enumerated() {
       try write(slice: index, of: mapped, alpha: alphas[index], like: images[index], to: job.output)
     }
     if verbose {
-      // 3D kernels always run the direct sum, whose rows take the fused loop where it runs.
-      var arithmetic = ""
-      if vectorInstructions == .portable {
-        arithmetic = ", portable arithmetic"
-      } else if VectorInstructions.fusedMultiplyAddAvailable {
-        arithmetic = ", fused multiply-add"
-      }
+      let seconds = Date().timeIntervalSince(start)
       printError(
-        "filtered \(images.count) slices of \(images[0].width)x\(images[0].height), algorithm direct"
-          + "\(arithmetic), in \(String(format: "%.3f", Date().timeIntervalSince(start))) s")
+        "filtered \(images.count) slices of \(images[0].width)x\(images[0].height), algorithm "
+          + "\(describe(volumeShape: volume.shape, execution: execution)), "
+          + "in \(String(format: "%.3f", seconds)) s")
     }
+  }
+
+  /// Names the algorithms of the filter's correlations, then the arithmetic, for `--verbose`.
+  private func describe(volumeShape: [Int], execution: ExecutionOptions) -> String {
+    guard let algorithms = try? filter.algorithms(volumeShape: volumeShape, border: border, execution: execution)
+    else {
+      return "unknown"
+    }
+    let fused = try? filter.usesFusedMultiplyAdd(volumeShape: volumeShape, border: border, execution: execution)
+    return Set(algorithms).map(\.rawValue).sorted().joined(separator: ", ")
+      + FilterCommand.arithmeticNote(usesFusedMultiplyAdd: fused, instructions: execution.vectorInstructions)
   }
 
   /// Returns the colour channels of every slice as `[C, D, H, W]`, and each slice's alpha
